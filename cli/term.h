@@ -1,0 +1,38 @@
+// term.h: what the CLI says to people, and what it reads from a terminal.
+//
+// Messages follow one rule: "tapekey: error: WHAT" then "tapekey: hint: DO
+// THIS", lower case, on standard error. Prompts go to standard error too,
+// so standard output carries only results.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "tapekey/error.h"
+#include "tapekey/secret.h"
+
+namespace tapekey::cli {
+
+// Exit codes, documented in docs/cli.md.
+inline constexpr int exit_ok = 0;
+inline constexpr int exit_no = 1;     // the operation said no
+inline constexpr int exit_usage = 2;  // the command line was wrong
+
+void print_error(const Error& e, std::string_view context = {});
+void print_warning(std::string_view message);
+void print_note(std::string_view message);
+int exit_code_for(const Error& e);
+
+bool stdin_is_terminal();
+bool stdout_is_terminal();
+
+// Prints `prompt` on standard error and reads one line from the terminal on
+// standard input with echo off, into secure memory (without the newline).
+// Returns an empty SecretBytes with `eof` set at end of input.
+SecretBytes read_hidden_line(std::string_view prompt, bool& eof);
+
+// No core dumps, not ptrace-attachable by other users' processes, private
+// umask, secure heap ready. First thing main() does.
+void harden_process();
+
+}  // namespace tapekey::cli

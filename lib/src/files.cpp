@@ -1,0 +1,177 @@
+// Safe file writes: see tapekey/files.h for the contract.
+#include "tapekey/files.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <string>
+#include <utility>
+
+#include "tapekey/error.h"
+
+namespace tapekey {
+namespace {
+
+std::string errno_text(int e) { return std::strerror(e); }
+
+[[noreturn]] void io_fail(const std::string& what, const std::filesystem::path& path, int e) {
+    Errc code = Errc::io;
+    std::string hint;
+    if (e == EACCES || e == EPERM) {
+        code = Errc::permission;
+        hint = "check the permissions of " + path.parent_path().string();
+    } else if (e == ENOENT) {
+        code = Errc::not_found;
+    } else if (e == ENOSPC || e == EDQUOT) {
+        hint = "free some space; nothing was changed";
+    } else if (e == ELOOP) {
+        hint = "tapekey does not follow a symbolic link when it writes; name the real file";
+    }
+    throw Error(code, path.string() + ": cannot " + what + ": " + errno_text(e), hint);
+}
+
+class Fd {
+public:
+    explicit Fd(int fd) noexcept : m_fd(fd) {}
+    ~Fd() {
+        if (m_fd >= 0) {
+            ::close(m_fd);
+        }
+    }
+    Fd(const Fd&) = delete;
+    Fd& operator=(const Fd&) = delete;
+    int get() const noexcept { return m_fd; }
+    int release() noexcept { return std::exchange(m_fd, -1); }
+
+private:
+    int m_fd;
+};
+
+void write_all(int fd, std::span<const std::uint8_t> data, const std::filesystem::path& path) {
+    std::size_t done = 0;
+    while (done < data.size()) {
+        const ssize_t n = ::write(fd, data.data() + done, data.size() - done);
+        if (n < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            io_fail("write", path, errno);
+        }
+        done += static_cast<std::size_t>(n);
+    }
+}
+
+void sync_and_close(Fd& fd, const std::filesystem::path& path) {
+    if (::fsync(fd.get()) != 0) {
+        io_fail("fsync", path, errno);
+    }
+    if (::close(fd.release()) != 0) {
+        io_fail("close", path, errno);
+    }
+}
+
+void sync_dir(const std::filesystem::path& dir) {
+    Fd fd(::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (fd.get() < 0 || ::fsync(fd.get()) != 0) {
+        io_fail("fsync the folder", dir, errno);
+    }
+}
+
+mode_t mode_bits(FileMode mode) { return mode == FileMode::secret ? 0600 : 0644; }
+
+}  // namespace
+
+void write_file(const std::filesystem::path& path, std::span<const std::uint8_t> data, FileMode mode,
+                Overwrite overwrite) {
+    const auto dir = path.parent_path();
+    if (overwrite == Overwrite::no) {
+        Fd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode_bits(mode)));
+        if (fd.get() < 0) {
+            if (errno == EEXIST) {
+                throw Error(Errc::exists, path.string() + " already exists",
+                            "tapekey never overwrites a file unless you add --force");
+            }
+            io_fail("create", path, errno);
+        }
+        // umask may have removed bits from a public file; a secret file is
+        // never wider than 0600 whatever the umask.
+        if (::fchmod(fd.get(), mode_bits(mode)) != 0) {
+            io_fail("set the mode of", path, errno);
+        }
+        try {
+            write_all(fd.get(), data, path);
+            sync_and_close(fd, path);
+        } catch (...) {
+            ::unlink(path.c_str());  // never leave half a file behind
+            throw;
+        }
+        sync_dir(dir);
+        return;
+    }
+    // Replace atomically: temporary file beside the target, then rename.
+    std::string tmp_template = (dir.empty() ? std::filesystem::path(".") : dir).string() + "/." +
+                               path.filename().string() + ".tmp-XXXXXX";
+    const int raw = ::mkostemp(tmp_template.data(), O_CLOEXEC);  // created 0600
+    if (raw < 0) {
+        io_fail("create a temporary file beside", path, errno);
+    }
+    Fd fd(raw);
+    const std::filesystem::path tmp(tmp_template);
+    try {
+        if (::fchmod(fd.get(), mode_bits(mode)) != 0) {
+            io_fail("set the mode of", tmp, errno);
+        }
+        write_all(fd.get(), data, tmp);
+        sync_and_close(fd, tmp);
+        if (::rename(tmp.c_str(), path.c_str()) != 0) {
+            io_fail("replace", path, errno);
+        }
+    } catch (...) {
+        ::unlink(tmp.c_str());
+        throw;
+    }
+    sync_dir(dir);
+}
+
+SecretBytes read_secret_fd(int fd, std::string_view what, std::size_t max_size) {
+    SecretBytes buf(max_size + 1);
+    std::size_t got = 0;
+    auto b = buf.expose();
+    while (got < b.size()) {
+        const ssize_t n = ::read(fd, b.data() + got, b.size() - got);
+        if (n < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            throw Error(Errc::io, std::string(what) + ": cannot read: " + errno_text(errno));
+        }
+        if (n == 0) {
+            break;
+        }
+        got += static_cast<std::size_t>(n);
+    }
+    if (got > max_size) {
+        throw Error(Errc::bad_format, std::string(what) + " is larger than " + std::to_string(max_size) + " bytes",
+                    "is this the right file?");
+    }
+    buf.truncate(got);
+    return buf;
+}
+
+SecretBytes read_secret_file(const std::filesystem::path& path, std::size_t max_size) {
+    Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (fd.get() < 0) {
+        io_fail("open", path, errno);
+    }
+    return read_secret_fd(fd.get(), path.string(), max_size);
+}
+
+std::string read_text_file(const std::filesystem::path& path, std::size_t max_size) {
+    SecretBytes b = read_secret_file(path, max_size);
+    return {reinterpret_cast<const char*>(b.expose().data()), b.size()};
+}
+
+}  // namespace tapekey

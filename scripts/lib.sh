@@ -1,0 +1,40 @@
+# scripts/lib.sh: shared by the scripts (sourced, not run).
+# The Debian packages tapekey needs, by purpose. Add a package here, nowhere else.
+TAPEKEY_BUILD_PACKAGES=(
+  build-essential cmake pkg-config
+  libssl-dev libqrencode-dev libhpdf-dev libcli11-dev doctest-dev
+  fonts-dejavu-core
+)
+TAPEKEY_TEST_PACKAGES=(
+  valgrind     # the constant-time check (tests/ct)
+  botan        # independent Shamir implementation (RTSS) for cross-checks
+  ssss         # the baseline in bench/compare
+  hyperfine    # not required; bench/compare times runs itself
+)
+
+# Installs the packages that are missing (apt-get; through sudo when not root).
+tapekey_install() {
+  local missing=()
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  if [ ${#missing[@]} -eq 0 ]; then
+    return 0
+  fi
+  local sudo=()
+  if [ "$(id -u)" -ne 0 ]; then
+    sudo=(sudo)
+  fi
+  echo "tapekey: installing ${missing[*]}" >&2
+  "${sudo[@]}" apt-get -o DPkg::Lock::Timeout=300 update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get -o DPkg::Lock::Timeout=300 install -y -qq \
+    --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# Configures and builds one build folder: tapekey_build DIR [cmake args...]
+tapekey_build() {
+  local dir=$1
+  shift
+  cmake -S . -B "$dir" -DTAPEKEY_WERROR=ON "$@" >/dev/null
+  cmake --build "$dir" -j"$(nproc)"
+}
