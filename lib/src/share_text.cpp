@@ -63,15 +63,24 @@ SecretBytes to_values(std::span<const char> text, std::size_t first_line_index) 
     bool line_start = true;
     bool comment = false;
     for (const char c : text) {
-        if (c == '\n') {
+        // The layout (line breaks, separators, comments) is public; the
+        // share characters are not. Classify each character with masks and
+        // reveal only its class.
+        const auto u = static_cast<unsigned char>(c);
+        const unsigned newline = detail::ct_eq_mask(u, '\n');
+        const unsigned separator = detail::ct_eq_mask(u, ' ') | detail::ct_eq_mask(u, '\t') |
+                                   detail::ct_eq_mask(u, '\r') | detail::ct_eq_mask(u, '-');
+        const unsigned hash = detail::ct_eq_mask(u, '#');
+        const unsigned cls = detail::declassified((newline & 1u) | (separator & 2u) | (hash & 4u));
+        if (cls == 1u) {
             line_start = true;
             comment = false;
             continue;
         }
-        if (comment || c == ' ' || c == '\t' || c == '\r' || c == '-') {
+        if (comment || cls == 2u) {
             continue;
         }
-        if (line_start && c == '#') {
+        if (line_start && cls == 4u) {
             comment = true;
             continue;
         }
@@ -249,13 +258,17 @@ Share decode_share_text(std::span<const char> text) {
         throw Error(Errc::bad_format, "line 1: the share header names an impossible secret length",
                     "the share is damaged; " + format_hint);
     }
-    if (d.size() != want || !clean) {
+    if (d.size() != want) {
         const std::size_t want_total = want + (want + data_per_line - 1) / data_per_line;
         throw Error(Errc::bad_format,
                     "the share has " + std::to_string(v.size()) + " characters, a share of a " +
                         std::to_string(secret_length) + "-byte secret has " + std::to_string(want_total),
                     std::string(v.size() < want_total ? "a group or a line is missing; " : "there is extra text; ") +
                         format_hint);
+    }
+    if (!clean) {
+        throw Error(Errc::bad_format, "the last character of the share has bits set that must be zero",
+                    "the share was not written by tapekey or was altered; set it aside");
     }
     const auto sum = body_checksum(b.first(b.size() - checksum_length));
     if (!ct_equal(std::span(sum).first(checksum_length), b.last(checksum_length))) {
