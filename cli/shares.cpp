@@ -17,7 +17,7 @@ namespace tapekey::cli {
 namespace {
 
 constexpr std::size_t max_secret_input = 4096;
-constexpr std::size_t max_share_input = 1u << 20;
+constexpr std::size_t max_share_input = 64u << 10;  // thousands of shares
 
 std::string_view as_chars(std::span<const std::uint8_t> b) {
     return {reinterpret_cast<const char*>(b.data()), b.size()};

@@ -43,12 +43,14 @@ public:
             termios t = m_saved;
             t.c_lflag &= ~static_cast<tcflag_t>(ECHO);
             t.c_lflag |= ECHONL;
-            m_active = ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &t) == 0;
+            // TCSANOW, not TCSAFLUSH: a share pasted as several lines must
+            // not lose the lines typed ahead of this prompt.
+            m_active = ::tcsetattr(STDIN_FILENO, TCSANOW, &t) == 0;
         }
     }
     ~EchoOff() {
         if (m_active) {
-            ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &m_saved);
+            ::tcsetattr(STDIN_FILENO, TCSANOW, &m_saved);
         }
     }
     EchoOff(const EchoOff&) = delete;

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <string>
@@ -137,11 +138,22 @@ void write_file(const std::filesystem::path& path, std::span<const std::uint8_t>
 }
 
 SecretBytes read_secret_fd(int fd, std::string_view what, std::size_t max_size) {
-    SecretBytes buf(max_size + 1);
+    // Grows by doubling, so small inputs take little of the secure heap;
+    // each outgrown buffer is wiped as it is released.
+    SecretBytes buf(std::min<std::size_t>(max_size + 1, 4096));
     std::size_t got = 0;
-    auto b = buf.expose();
-    while (got < b.size()) {
-        const ssize_t n = ::read(fd, b.data() + got, b.size() - got);
+    for (;;) {
+        if (got == buf.size()) {
+            if (got > max_size) {
+                throw Error(Errc::bad_format,
+                            std::string(what) + " is larger than " + std::to_string(max_size) + " bytes",
+                            "is this the right file?");
+            }
+            SecretBytes bigger(std::min(buf.size() * 2, max_size + 1));
+            std::copy(buf.expose().begin(), buf.expose().end(), bigger.expose().begin());
+            buf = std::move(bigger);
+        }
+        const ssize_t n = ::read(fd, buf.expose().data() + got, buf.size() - got);
         if (n < 0) {
             if (errno == EINTR) {
                 continue;
@@ -153,11 +165,7 @@ SecretBytes read_secret_fd(int fd, std::string_view what, std::size_t max_size) 
         }
         got += static_cast<std::size_t>(n);
     }
-    if (got > max_size) {
-        throw Error(Errc::bad_format, std::string(what) + " is larger than " + std::to_string(max_size) + " bytes",
-                    "is this the right file?");
-    }
-    buf.truncate(got);
+    buf.truncate(got);  // got < buf.size() <= max_size + 1 here
     return buf;
 }
 
