@@ -31,10 +31,18 @@ tapekey_install() {
     --no-install-recommends "${missing[@]}" >/dev/null
 }
 
-# Configures and builds one build folder: tapekey_build DIR [cmake args...]
+# Configures and builds one build folder:
+#   tapekey_build DIR [-D... cmake settings] [--target T]
 tapekey_build() {
   local dir=$1
   shift
-  cmake -S . -B "$dir" -DTAPEKEY_WERROR=ON "$@" >/dev/null
-  cmake --build "$dir" -j"$(nproc)"
+  local settings=() target=()
+  while [ $# -gt 0 ]; do
+    case $1 in
+      --target) target=(--target "$2"); shift 2 ;;
+      *) settings+=("$1"); shift ;;
+    esac
+  done
+  cmake -S . -B "$dir" -DTAPEKEY_WERROR=ON "${settings[@]}" >/dev/null
+  cmake --build "$dir" -j"$(nproc)" "${target[@]}"
 }
