@@ -1,0 +1,407 @@
+// Tape Data Encryption pages: docs/spec/ssc-pages.md, SSC-4 8.5, SPC-4
+// 6.30/6.31/7.7. Offsets in comments are bytes from the start of the page.
+#include "drive/pages.h"
+
+#include <algorithm>
+#include <string>
+
+#include "drive/bytes.h"
+#include "tapekey/error.h"
+
+namespace tapekey::scsi {
+namespace {
+
+std::string page_name(std::uint16_t page, const char* title) {
+    static const char* digits = "0123456789abcdef";
+    std::string code;
+    for (int shift = 12; shift >= 0; shift -= 4) {
+        code += digits[(page >> shift) & 15];
+    }
+    return "page " + code + "h (" + title + ")";
+}
+
+Cdb12 security_cdb(std::uint8_t op, std::uint8_t protocol, std::uint16_t page, std::uint32_t length) noexcept {
+    Cdb12 c{};
+    c[0] = op;
+    c[1] = protocol;
+    set16(c, 2, page);  // SECURITY PROTOCOL SPECIFIC
+    // byte 4: INC_512 = 0 (lengths in bytes), byte 5 reserved
+    set32(c, 6, length);
+    return c;  // byte 10 reserved, byte 11 CONTROL = 0
+}
+
+// The bytes of the page to parse: min(received, 4 + PAGE LENGTH), after
+// checking the PAGE CODE. Returns a reader positioned after the header.
+std::span<const std::uint8_t> page_body(std::span<const std::uint8_t> received, std::uint16_t page,
+                                        const std::string& name) {
+    Reader r(received, name);
+    const std::uint16_t code = r.u16("PAGE CODE");
+    if (code != page) {
+        r.fail("PAGE CODE is " + std::to_string(code) + ", expected " + std::to_string(page));
+    }
+    const std::size_t declared = std::size_t{4} + r.u16("PAGE LENGTH");
+    return received.first(std::min(declared, received.size()));
+}
+
+std::vector<std::uint8_t> header(std::uint16_t page) {
+    std::vector<std::uint8_t> out;
+    put16(out, page);
+    put16(out, 0);  // PAGE LENGTH, patched by finish()
+    return out;
+}
+
+std::vector<std::uint8_t> finish(std::vector<std::uint8_t> out) {
+    set16(out, 2, out.size() - 4);
+    return out;
+}
+
+}  // namespace
+
+Cdb12 spin_cdb(std::uint8_t protocol, std::uint16_t page, std::uint32_t allocation_length) noexcept {
+    return security_cdb(op_spin, protocol, page, allocation_length);
+}
+
+Cdb12 spout_cdb(std::uint8_t protocol, std::uint16_t page, std::uint32_t transfer_length) noexcept {
+    return security_cdb(op_spout, protocol, page, transfer_length);
+}
+
+std::size_t declared_page_size(std::span<const std::uint8_t> received, std::uint16_t page) {
+    Reader r(received, page_name(page, "header"));
+    r.skip(2, "PAGE CODE");
+    return std::size_t{4} + r.u16("PAGE LENGTH");
+}
+
+// SPC-4 7.7.1.3: bytes 0-5 reserved, 6-7 SUPPORTED SECURITY PROTOCOL LIST
+// LENGTH, then one byte per protocol.
+std::vector<std::uint8_t> decode_protocol_list(std::span<const std::uint8_t> received) {
+    Reader r(received, "supported security protocol list");
+    r.skip(6, "reserved bytes 0-5");
+    const std::uint16_t n = r.u16("SUPPORTED SECURITY PROTOCOL LIST LENGTH");
+    const auto list = r.bytes(std::min<std::size_t>(n, r.remaining()), "SUPPORTED SECURITY PROTOCOL");
+    return {list.begin(), list.end()};
+}
+
+std::vector<std::uint8_t> encode_protocol_list(std::span<const std::uint8_t> protocols) {
+    std::vector<std::uint8_t> out(6, 0);
+    put16(out, static_cast<unsigned>(protocols.size()));
+    out.insert(out.end(), protocols.begin(), protocols.end());
+    return out;
+}
+
+// SSC-4 8.5.2.2/8.5.2.3: header, then 2-byte page codes in ascending order.
+std::vector<std::uint16_t> decode_page_list(std::span<const std::uint8_t> received, std::uint16_t page) {
+    const auto name = page_name(page, page == page_in_support ? "in support" : "out support");
+    Reader r(page_body(received, page, name), name);
+    r.skip(4, "header");
+    if (r.remaining() % 2 != 0) {
+        r.fail("PAGE LENGTH is odd; page codes are 2 bytes each");
+    }
+    std::vector<std::uint16_t> codes;
+    while (!r.done()) {
+        codes.push_back(r.u16("SECURITY PROTOCOL PAGE CODE"));
+    }
+    return codes;
+}
+
+std::vector<std::uint8_t> encode_page_list(std::uint16_t page, std::span<const std::uint16_t> codes) {
+    auto out = header(page);
+    for (const auto c : codes) {
+        put16(out, c);
+    }
+    return finish(std::move(out));
+}
+
+// SSC-4 8.5.2.4 (Data Encryption Capabilities): 20-byte header, then
+// algorithm descriptors of 4 + DESCRIPTOR LENGTH bytes.
+Capabilities decode_capabilities(std::span<const std::uint8_t> received) {
+    const auto name = page_name(page_capabilities, "data encryption capabilities");
+    const auto body = page_body(received, page_capabilities, name);
+    Reader r(body, name);
+    r.skip(4, "header");
+    Capabilities caps;
+    const std::uint8_t b4 = r.u8("byte 4 (EXTDECC, CFG_P)");
+    caps.extdecc = static_cast<std::uint8_t>(bits(b4, 3, 2));
+    caps.cfg_p = static_cast<std::uint8_t>(bits(b4, 1, 0));
+    r.skip(15, "reserved bytes 5-19");
+    for (std::size_t n = 1; !r.done(); ++n) {
+        const std::string dname = name + ", algorithm descriptor " + std::to_string(n);
+        Reader head = r.sub(4, "algorithm descriptor header", dname);
+        AlgorithmDescriptor a;
+        a.index = head.u8("ALGORITHM INDEX");
+        head.skip(1, "reserved");
+        const std::uint16_t length = head.u16("DESCRIPTOR LENGTH");
+        Reader d = r.sub(length, "algorithm descriptor (DESCRIPTOR LENGTH)", dname);
+        const std::uint8_t b0 = d.u8("byte 4 (AVFMV .. ENCRYPT_C)");
+        a.avfmv = bit(b0, 7);
+        a.sdk_c = bit(b0, 6);
+        a.mac_c = bit(b0, 5);
+        a.delb_c = bit(b0, 4);
+        a.decrypt_c = static_cast<std::uint8_t>(bits(b0, 3, 2));
+        a.encrypt_c = static_cast<std::uint8_t>(bits(b0, 1, 0));
+        const std::uint8_t b1 = d.u8("byte 5 (AVFCLP .. AKADF)");
+        a.avfclp = static_cast<std::uint8_t>(bits(b1, 7, 6));
+        a.nonce_c = static_cast<std::uint8_t>(bits(b1, 5, 4));
+        a.kadf_c = bit(b1, 3);
+        a.vcelb_c = bit(b1, 2);
+        a.ukadf = bit(b1, 1);
+        a.akadf = bit(b1, 0);
+        a.max_ukad = d.u16("MAXIMUM UNAUTHENTICATED KEY-ASSOCIATED DATA BYTES");
+        a.max_akad = d.u16("MAXIMUM AUTHENTICATED KEY-ASSOCIATED DATA BYTES");
+        a.key_size = d.u16("KEY SIZE");
+        const std::uint8_t b8 = d.u8("byte 12 (DKAD_C .. EAREM)");
+        a.dkad_c = static_cast<std::uint8_t>(bits(b8, 7, 6));
+        a.eemc_c = static_cast<std::uint8_t>(bits(b8, 5, 4));
+        a.rdmc_c = static_cast<std::uint8_t>(bits(b8, 3, 1));
+        a.earem = bit(b8, 0);
+        a.max_eedk_count = static_cast<std::uint8_t>(bits(d.u8("MAXIMUM EEDK COUNT"), 3, 0));
+        a.msdk_count = d.u16("MSDK COUNT");
+        a.max_eedk_size = d.u16("MAXIMUM EEDK SIZE");
+        d.skip(2, "reserved bytes 18-19");
+        a.algorithm = d.u32("SECURITY ALGORITHM CODE");
+        caps.algorithms.push_back(a);
+    }
+    return caps;
+}
+
+std::vector<std::uint8_t> encode_capabilities(const Capabilities& caps) {
+    auto out = header(page_capabilities);
+    put8(out, (caps.extdecc & 3u) << 2 | (caps.cfg_p & 3u));
+    out.resize(20, 0);
+    for (const auto& a : caps.algorithms) {
+        put8(out, a.index);
+        put8(out, 0);
+        put16(out, 20);  // DESCRIPTOR LENGTH
+        put8(out, unsigned{a.avfmv} << 7 | unsigned{a.sdk_c} << 6 | unsigned{a.mac_c} << 5 |
+                      unsigned{a.delb_c} << 4 | (a.decrypt_c & 3u) << 2 | (a.encrypt_c & 3u));
+        put8(out, (a.avfclp & 3u) << 6 | (a.nonce_c & 3u) << 4 | unsigned{a.kadf_c} << 3 |
+                      unsigned{a.vcelb_c} << 2 | unsigned{a.ukadf} << 1 | unsigned{a.akadf});
+        put16(out, a.max_ukad);
+        put16(out, a.max_akad);
+        put16(out, a.key_size);
+        put8(out, (a.dkad_c & 3u) << 6 | (a.eemc_c & 3u) << 4 | (a.rdmc_c & 7u) << 1 | unsigned{a.earem});
+        put8(out, a.max_eedk_count & 15u);
+        put16(out, a.msdk_count);
+        put16(out, a.max_eedk_size);
+        put16(out, 0);
+        put32(out, a.algorithm);
+    }
+    return finish(std::move(out));
+}
+
+// SSC-4 8.5.2.5 (Supported Key Formats): one byte per key format.
+std::vector<std::uint8_t> decode_key_formats(std::span<const std::uint8_t> received) {
+    const auto name = page_name(page_key_formats, "supported key formats");
+    const auto body = page_body(received, page_key_formats, name);
+    Reader r(body, name);
+    r.skip(4, "header");
+    const auto list = r.bytes(r.remaining(), "SUPPORTED KEY FORMATS LIST");
+    return {list.begin(), list.end()};
+}
+
+std::vector<std::uint8_t> encode_key_formats(std::span<const std::uint8_t> formats) {
+    auto out = header(page_key_formats);
+    out.insert(out.end(), formats.begin(), formats.end());
+    return finish(std::move(out));
+}
+
+// SSC-4 8.5.2.6 (Data Encryption Management Capabilities), 16 bytes.
+ManagementCapabilities decode_management_capabilities(std::span<const std::uint8_t> received) {
+    const auto name = page_name(page_management_capabilities, "data encryption management capabilities");
+    Reader r(page_body(received, page_management_capabilities, name), name);
+    r.skip(4, "header");
+    ManagementCapabilities m;
+    m.lock_c = bit(r.u8("byte 4 (LOCK_C)"), 0);
+    const std::uint8_t b5 = r.u8("byte 5 (CKOD_C, CKORP_C, CKORL_C)");
+    m.ckod_c = bit(b5, 2);
+    m.ckorp_c = bit(b5, 1);
+    m.ckorl_c = bit(b5, 0);
+    r.skip(1, "reserved byte 6");
+    const std::uint8_t b7 = r.u8("byte 7 (AITN_C, LOCAL_C, PUBLIC_C)");
+    m.aitn_c = bit(b7, 2);
+    m.local_c = bit(b7, 1);
+    m.public_c = bit(b7, 0);
+    return m;
+}
+
+std::vector<std::uint8_t> encode_management_capabilities(const ManagementCapabilities& m) {
+    auto out = header(page_management_capabilities);
+    put8(out, unsigned{m.lock_c});
+    put8(out, unsigned{m.ckod_c} << 2 | unsigned{m.ckorp_c} << 1 | unsigned{m.ckorl_c});
+    put8(out, 0);
+    put8(out, unsigned{m.aitn_c} << 2 | unsigned{m.local_c} << 1 | unsigned{m.public_c});
+    out.resize(16, 0);  // bytes 8-15 reserved
+    return finish(std::move(out));
+}
+
+// SSC-4 8.5.4.2.1 Table 197: type, AUTHENTICATED, length, descriptor.
+std::vector<Kad> decode_kads(std::span<const std::uint8_t> page, std::size_t offset, const char* page_title) {
+    Reader r(page.subspan(offset), page_title, offset);
+    std::vector<Kad> kads;
+    for (std::size_t n = 1; !r.done(); ++n) {
+        const std::string kname = std::string(page_title) + ", key descriptor " + std::to_string(n);
+        Reader head = r.sub(4, "KAD descriptor header", kname);
+        Kad k;
+        k.type = head.u8("KEY DESCRIPTOR TYPE");
+        k.authenticated = static_cast<std::uint8_t>(bits(head.u8("AUTHENTICATED"), 2, 0));
+        const std::uint16_t length = head.u16("KEY DESCRIPTOR LENGTH");
+        const auto data = r.bytes(length, "KEY DESCRIPTOR (KEY DESCRIPTOR LENGTH)");
+        k.data.assign(data.begin(), data.end());
+        kads.push_back(std::move(k));
+    }
+    return kads;
+}
+
+void encode_kads(std::vector<std::uint8_t>& out, std::span<const Kad> kads) {
+    for (const auto& k : kads) {
+        put8(out, k.type);
+        put8(out, k.authenticated & 7u);
+        put16(out, static_cast<unsigned>(k.data.size()));
+        out.insert(out.end(), k.data.begin(), k.data.end());
+    }
+}
+
+// SSC-4 8.5.2.7 (Data Encryption Status): 24-byte header, then KADs.
+EncryptionStatus decode_status(std::span<const std::uint8_t> received) {
+    const auto name = page_name(page_status, "data encryption status");
+    const auto body = page_body(received, page_status, name);
+    Reader r(body, name);
+    r.skip(4, "header");
+    EncryptionStatus s;
+    const std::uint8_t b4 = r.u8("byte 4 (I_T NEXUS SCOPE, KEY SCOPE)");
+    s.it_nexus_scope = static_cast<std::uint8_t>(bits(b4, 7, 5));
+    s.key_scope = static_cast<std::uint8_t>(bits(b4, 2, 0));
+    s.encryption = static_cast<EncryptionMode>(r.u8("ENCRYPTION MODE"));
+    s.decryption = static_cast<DecryptionMode>(r.u8("DECRYPTION MODE"));
+    s.algorithm_index = r.u8("ALGORITHM INDEX");
+    s.key_instance_counter = r.u32("KEY INSTANCE COUNTER");
+    const std::uint8_t b12 = r.u8("byte 12 (PARAMETERS CONTROL .. RDMD)");
+    s.parameters_control = static_cast<std::uint8_t>(bits(b12, 6, 4));
+    s.vcelb = bit(b12, 3);
+    s.ceems = static_cast<std::uint8_t>(bits(b12, 2, 1));
+    s.rdmd = bit(b12, 0);
+    s.kad_format = r.u8("KAD FORMAT");
+    s.asdk_count = r.u16("AVAILABLE SUPPLEMENTAL DECRYPTION KEYS");
+    r.skip(8, "reserved bytes 16-23");
+    s.kads = decode_kads(body, r.offset(), "page 0020h (data encryption status)");
+    return s;
+}
+
+std::vector<std::uint8_t> encode_status(const EncryptionStatus& s) {
+    auto out = header(page_status);
+    put8(out, (s.it_nexus_scope & 7u) << 5 | (s.key_scope & 7u));
+    put8(out, static_cast<unsigned>(s.encryption));
+    put8(out, static_cast<unsigned>(s.decryption));
+    put8(out, s.algorithm_index);
+    put32(out, s.key_instance_counter);
+    put8(out, (s.parameters_control & 7u) << 4 | unsigned{s.vcelb} << 3 | (s.ceems & 3u) << 1 | unsigned{s.rdmd});
+    put8(out, s.kad_format);
+    put16(out, s.asdk_count);
+    out.resize(24, 0);
+    encode_kads(out, s.kads);
+    return finish(std::move(out));
+}
+
+// SSC-4 8.5.2.8 (Next Block Encryption Status): 16-byte header, then KADs.
+NextBlockStatus decode_next_block(std::span<const std::uint8_t> received) {
+    const auto name = page_name(page_next_block, "next block encryption status");
+    const auto body = page_body(received, page_next_block, name);
+    Reader r(body, name);
+    r.skip(4, "header");
+    NextBlockStatus s;
+    s.logical_object_number = r.u64("LOGICAL OBJECT NUMBER");
+    const std::uint8_t b12 = r.u8("byte 12 (COMPRESSION STATUS, ENCRYPTION STATUS)");
+    s.compression_status = static_cast<std::uint8_t>(bits(b12, 7, 4));
+    const unsigned status = bits(b12, 3, 0);
+    if (status > 6) {
+        r.fail("ENCRYPTION STATUS " + std::to_string(status) + " is reserved");
+    }
+    s.encryption = static_cast<BlockEncryption>(status);
+    s.algorithm_index = r.u8("ALGORITHM INDEX");
+    const std::uint8_t b14 = r.u8("byte 14 (EMES, RDMDS)");
+    s.emes = bit(b14, 1);
+    s.rdmds = bit(b14, 0);
+    s.kad_format = r.u8("NEXT BLOCK KAD FORMAT");
+    s.kads = decode_kads(body, r.offset(), "page 0021h (next block encryption status)");
+    return s;
+}
+
+std::vector<std::uint8_t> encode_next_block(const NextBlockStatus& s) {
+    auto out = header(page_next_block);
+    put64(out, s.logical_object_number);
+    put8(out, (s.compression_status & 15u) << 4 | (static_cast<unsigned>(s.encryption) & 15u));
+    put8(out, s.algorithm_index);
+    put8(out, unsigned{s.emes} << 1 | unsigned{s.rdmds});
+    put8(out, s.kad_format);
+    encode_kads(out, s.kads);
+    return finish(std::move(out));
+}
+
+// SSC-4 8.5.3.2 (Set Data Encryption), the key-loading page.
+SecretBytes encode_set_data_encryption(const SetDataEncryption& p, std::span<const std::uint8_t> key) {
+    std::vector<std::uint8_t> tail;  // KAD descriptors: not secret
+    encode_kads(tail, p.kads);
+    SecretBytes page(sde_header_size + key.size() + tail.size());
+    auto b = page.expose();  // zero-initialised: every reserved field is 0 (pitfall P3)
+    set16(b, 0, page_set_data_encryption);
+    set16(b, 2, b.size() - 4);
+    b[4] = static_cast<std::uint8_t>((p.scope & 7u) << 5 | unsigned{p.lock});
+    b[5] = static_cast<std::uint8_t>((p.ceem & 3u) << 6 | (p.rdmc & 3u) << 4 | unsigned{p.sdk} << 3 |
+                                     unsigned{p.ckod} << 2 | unsigned{p.ckorp} << 1 | unsigned{p.ckorl});
+    b[6] = static_cast<std::uint8_t>(p.encryption);
+    b[7] = static_cast<std::uint8_t>(p.decryption);
+    b[8] = p.algorithm_index;
+    b[9] = p.key_format;
+    b[10] = p.kad_format;
+    set16(b, 18, key.size());
+    std::copy(key.begin(), key.end(), b.begin() + sde_header_size);
+    std::copy(tail.begin(), tail.end(), b.begin() + static_cast<std::ptrdiff_t>(sde_header_size + key.size()));
+    return page;
+}
+
+DecodedSde decode_set_data_encryption(std::span<const std::uint8_t> page, std::size_t* fault_byte) {
+    const std::string name = "page 0010h (set data encryption)";
+    auto at = [&](std::size_t byte) {
+        if (fault_byte != nullptr) {
+            *fault_byte = byte;
+        }
+    };
+    Reader r(page, name);
+    at(0);
+    if (r.u16("PAGE CODE") != page_set_data_encryption) {
+        r.fail("PAGE CODE is not 0010h");
+    }
+    at(2);
+    const std::size_t declared = std::size_t{4} + r.u16("PAGE LENGTH");
+    if (declared != page.size() || declared < sde_header_size) {
+        r.fail("PAGE LENGTH + 4 = " + std::to_string(declared) + " does not match the " +
+               std::to_string(page.size()) + " bytes sent (at least 20)");
+    }
+    DecodedSde d;
+    auto& p = d.params;
+    const std::uint8_t b4 = r.u8("byte 4 (SCOPE, LOCK)");
+    p.scope = static_cast<std::uint8_t>(bits(b4, 7, 5));
+    p.lock = bit(b4, 0);
+    const std::uint8_t b5 = r.u8("byte 5 (CEEM .. CKORL)");
+    p.ceem = static_cast<std::uint8_t>(bits(b5, 7, 6));
+    p.rdmc = static_cast<std::uint8_t>(bits(b5, 5, 4));
+    p.sdk = bit(b5, 3);
+    p.ckod = bit(b5, 2);
+    p.ckorp = bit(b5, 1);
+    p.ckorl = bit(b5, 0);
+    p.encryption = static_cast<EncryptionMode>(r.u8("ENCRYPTION MODE"));
+    p.decryption = static_cast<DecryptionMode>(r.u8("DECRYPTION MODE"));
+    p.algorithm_index = r.u8("ALGORITHM INDEX");
+    p.key_format = r.u8("LOGICAL BLOCK ENCRYPTION KEY FORMAT");
+    p.kad_format = r.u8("KAD FORMAT");
+    r.skip(7, "reserved bytes 11-17");
+    at(18);
+    d.key_length = r.u16("LOGICAL BLOCK ENCRYPTION KEY LENGTH");
+    const auto key = r.bytes(d.key_length, "LOGICAL BLOCK ENCRYPTION KEY (KEY LENGTH)");
+    d.key = SecretBytes::copy_of(key);
+    const std::size_t kad_start = r.offset();
+    at(kad_start);
+    p.kads = decode_kads(page, kad_start, "page 0010h (set data encryption)");
+    return d;
+}
+
+}  // namespace tapekey::scsi
