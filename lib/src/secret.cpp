@@ -2,6 +2,7 @@
 #include "tapekey/secret.h"
 
 #include <openssl/crypto.h>
+#include <openssl/rand.h>
 
 #include <cstring>
 #include <mutex>
@@ -26,6 +27,14 @@ SecureHeap secure_heap_init() {
     static int rc = 0;
     std::call_once(once, [] {
         rc = CRYPTO_secure_malloc_initialized() ? 1 : CRYPTO_secure_malloc_init(heap_size, heap_min_block);
+        // The DRBGs OpenSSL creates from now on (its primary and private ones,
+        // in this secure heap) are Hash_DRBG with SHA-256 (NIST SP 800-90A
+        // Rev. 1, section 10.1.1; security strength 256 bits, seeded by the
+        // kernel) instead of the default CTR_DRBG with AES-256. Both are
+        // approved; Hash_DRBG needs only SHA-256, which tapekey loads anyway,
+        // and so starts about 3.5 million instructions sooner, which is most
+        // of a short command's run (bench/compare).
+        RAND_set_DRBG_type(nullptr, "HASH-DRBG", nullptr, nullptr, "SHA256");
     });
     if (rc == 0) {
         throw Error(Errc::resource, "cannot create the secure memory heap",
