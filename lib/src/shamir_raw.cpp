@@ -10,21 +10,13 @@
 
 #include <string>
 
+#include "gf2m.h"
 #include "tapekey/error.h"
 
 namespace tapekey::hazmat {
 
 std::uint8_t gf256_mul(std::uint8_t a, std::uint8_t b) noexcept {
-    unsigned x = a;
-    unsigned y = b;
-    unsigned r = 0;
-    for (int i = 0; i < 8; ++i) {
-        r ^= x & (0u - (y & 1u));               // add x when the low bit of y is set
-        const unsigned carry = 0u - (x >> 7);    // reduce by 0x11B when x overflows
-        x = ((x << 1) ^ (carry & 0x1Bu)) & 0xFFu;
-        y >>= 1;
-    }
-    return static_cast<std::uint8_t>(r);
+    return static_cast<std::uint8_t>(detail::gf2m_mul<8, 0x11B>(a, b));
 }
 
 std::uint8_t gf256_inv(std::uint8_t a) noexcept {

@@ -8,6 +8,7 @@
 #include "base32.h"
 #include "crypto.h"
 #include "ct.h"
+#include "gf2m.h"
 #include "tapekey/error.h"
 
 namespace tapekey {
@@ -20,19 +21,9 @@ constexpr std::size_t checksum_length = 4;
 const std::string format_hint =
     "a share is five groups of four characters per line; compare it with the printed envelope";
 
-// GF(2^5) multiplication modulo x^5 + x^2 + 1, constant time.
-unsigned gf32_mul(unsigned a, unsigned b) noexcept {
-    unsigned r = 0;
-    for (int i = 0; i < 5; ++i) {
-        r ^= a & (0u - (b & 1u));
-        const unsigned carry = 0u - ((a >> 4) & 1u);
-        a = ((a << 1) ^ (carry & 0x25u)) & 31u;
-        b >>= 1;
-    }
-    return r;
-}
+unsigned gf32_mul(unsigned a, unsigned b) noexcept { return detail::gf2m_mul<5, 0x25>(a, b); }
 
-// share-format.md 4.2: C = (line+1) + sum_j d_j * alpha^(j+1), alpha = x.
+// share-format.md 5.4: C = (line+1) + sum_j d_j * alpha^(j+1), alpha = x.
 unsigned line_check(std::span<const std::uint8_t> data_values, std::size_t line_index) noexcept {
     unsigned sum = static_cast<unsigned>(line_index + 1) & 31u;
     unsigned w = 2;  // alpha^1

@@ -14,28 +14,25 @@ import hmac
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # spec 5.1
 
 
-def gf256_mul(a, b):  # spec 3.1: GF(2^8) modulo x^8+x^4+x^3+x+1
+def gf_mul(a, b, bits, modulus):
+    """GF(2^bits) product modulo the given polynomial."""
     r = 0
     while b:
         if b & 1:
             r ^= a
         a <<= 1
-        if a & 0x100:
-            a ^= 0x11B
+        if a >> bits:
+            a ^= modulus
         b >>= 1
     return r
+
+
+def gf256_mul(a, b):  # spec 3.1: GF(2^8) modulo x^8+x^4+x^3+x+1
+    return gf_mul(a, b, 8, 0x11B)
 
 
 def gf32_mul(a, b):  # spec 5.4: GF(2^5) modulo x^5+x^2+1
-    r = 0
-    while b:
-        if b & 1:
-            r ^= a
-        a <<= 1
-        if a & 0x20:
-            a ^= 0x25
-        b >>= 1
-    return r
+    return gf_mul(a, b, 5, 0x25)
 
 
 def base32(data):  # spec 5.2: MSB first, zero bits pad the last character
