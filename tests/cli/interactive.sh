@@ -23,7 +23,7 @@ if pid == 0:
     os.execv(tapekey, [tapekey, "combine"])
 
 seen = b""
-def expect(pattern, timeout=10):
+def expect(pattern, timeout=30):
     global seen
     end = time.time() + timeout
     while time.time() < end:
