@@ -64,6 +64,34 @@ std::string base32_encode(std::span<const std::uint8_t> in) {
     return s;
 }
 
+bool base32_decode_to(std::string_view text, std::span<std::uint8_t> out) noexcept {
+    std::size_t o = 0;
+    std::size_t chars = 0;
+    unsigned acc = 0;
+    unsigned bits = 0;
+    for (const char c : text) {
+        if (c == '-') {
+            continue;
+        }
+        const int v = base32_value(c);
+        if (v < 0) {
+            return false;
+        }
+        ++chars;
+        acc = (acc << 5) | static_cast<unsigned>(v);
+        bits += 5;
+        if (bits >= 8) {
+            bits -= 8;
+            if (o == out.size()) {
+                return false;
+            }
+            out[o++] = static_cast<std::uint8_t>(acc >> bits);
+            acc &= (1u << bits) - 1u;
+        }
+    }
+    return o == out.size() && chars == base32_length(out.size()) && acc == 0;
+}
+
 std::string group(std::string_view s, std::size_t n, char sep) {
     std::string out;
     for (std::size_t i = 0; i < s.size(); ++i) {

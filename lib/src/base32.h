@@ -28,6 +28,12 @@ constexpr std::size_t base32_length(std::size_t n) noexcept { return (8 * n + 4)
 void base32_encode_to(std::span<const std::uint8_t> in, std::span<std::uint8_t> out) noexcept;
 std::string base32_encode(std::span<const std::uint8_t> in);
 
+// Strict decoding of public text (ids, keys in files): exactly
+// base32_length(out.size()) characters of the alphabet (case, O/I/L
+// tolerated as in reading shares; '-' separators skipped) and zero
+// completion bits. Returns false otherwise.
+bool base32_decode_to(std::string_view text, std::span<std::uint8_t> out) noexcept;
+
 // Inserts `sep` after every `n` characters.
 std::string group(std::string_view s, std::size_t n, char sep);
 
