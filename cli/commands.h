@@ -28,3 +28,40 @@ struct CombineOptions {
 int run_combine(const CombineOptions& o);
 
 }  // namespace tapekey::cli
+
+// tapekey drive ... (cli/drive.cpp): DEVICE is /dev/sgN, /dev/nstN or emu:PATH.
+namespace tapekey::cli {
+
+struct DriveOptions {
+    std::string device;
+    bool json = false;
+};
+int run_drive_caps(const DriveOptions& o);
+int run_drive_status(const DriveOptions& o);
+int run_drive_next_block(const DriveOptions& o);
+int run_drive_clear(const DriveOptions& o);
+
+struct DriveLoadOptions {
+    DriveOptions drive;
+    std::filesystem::path key_file;  // stenc's format: hex key, then an optional description
+    std::string mode = "on";         // on, mixed, rawread
+    bool ckod = false;
+};
+int run_drive_load(const DriveLoadOptions& o);
+
+// tapekey emu ...: the emulated drive's front panel.
+struct EmuOptions {
+    std::string device;
+    std::string cartridge;
+    bool lto3 = false;
+    std::string persona = "hp-lto4";
+    bool lenient = false;
+    bool force = false;
+    bool json = false;
+};
+int run_emu_create(const EmuOptions& o);
+int run_emu_insert(const EmuOptions& o);
+int run_emu_eject(const EmuOptions& o);
+int run_emu_power_cycle(const EmuOptions& o);
+
+}  // namespace tapekey::cli

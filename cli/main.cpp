@@ -36,6 +36,80 @@ without echo, and checks every line as soon as it is typed. Otherwise it
 reads shares from standard input, one block per share, blank lines between.
 )";
 
+
+// tapekey drive ... and tapekey emu ... (cli/drive.cpp, docs/drive.md).
+struct DriveCommands {
+    tapekey::cli::DriveOptions caps, status, next_block, clear;
+    tapekey::cli::DriveLoadOptions load;
+    tapekey::cli::EmuOptions create, insert, eject, power;
+};
+
+const char* const drive_help = R"(
+DEVICE is the drive's /dev/sgN (read-write, group tape), /dev/nstN (needs
+CAP_SYS_RAWIO) or emu:PATH, the emulated drive kept in the file PATH.
+Example:
+  $ tapekey drive load /dev/sg3 --key-file tape.key --mode mixed
+  $ tapekey drive status /dev/sg3
+The key file is stenc's: the key in hex on line 1, an optional description
+on line 2, sent as the U-KAD (written in clear on every block: a name, never
+a secret).
+)";
+
+void add_drive_commands(CLI::App& app, DriveCommands& o, int& rc) {
+    using namespace std::string_literals;
+    auto* drive = app.add_subcommand("drive", "talk to the tape drive's encryption"s)->group("Drive");
+    drive->require_subcommand(1);
+    drive->footer(drive_help);
+    auto device = [](CLI::App* c, tapekey::cli::DriveOptions& d) {
+        c->add_option("device", d.device, "/dev/sgN, /dev/nstN or emu:PATH")->required();
+        c->add_flag("--json", d.json, "print JSON for scripts");
+    };
+    auto* caps = drive->add_subcommand("caps", "what the drive can do (algorithms, KAD sizes)"s);
+    device(caps, o.caps);
+    caps->callback([&] { rc = tapekey::cli::run_drive_caps(o.caps); });
+    auto* status = drive->add_subcommand("status", "the drive's encryption state and key"s);
+    device(status, o.status);
+    status->callback([&] { rc = tapekey::cli::run_drive_status(o.status); });
+    auto* next = drive->add_subcommand("next-block", "the block under the head: encrypted? with which KAD?"s);
+    device(next, o.next_block);
+    next->callback([&] { rc = tapekey::cli::run_drive_next_block(o.next_block); });
+    auto* load = drive->add_subcommand("load", "load a key into the drive and verify it"s);
+    device(load, o.load.drive);
+    load->add_option("--key-file", o.load.key_file, "stenc key file: hex key, optional description line")
+        ->required();
+    load->add_option("--mode", o.load.mode, "on (encrypt+decrypt), mixed (also read clear blocks), rawread")
+        ->check(CLI::IsMember({"on", "mixed", "rawread"}));
+    load->add_flag("--ckod", o.load.ckod, "clear the key when the cartridge is unloaded");
+    load->callback([&] { rc = tapekey::cli::run_drive_load(o.load); });
+    auto* clear = drive->add_subcommand("clear", "switch encryption off and clear the key"s);
+    device(clear, o.clear);
+    clear->callback([&] { rc = tapekey::cli::run_drive_clear(o.clear); });
+
+    auto* emu = app.add_subcommand("emu", "the emulated drive's front panel (emu:PATH)"s)->group("Drive");
+    emu->require_subcommand(1);
+    auto emu_device = [](CLI::App* c, tapekey::cli::EmuOptions& e) {
+        c->add_option("device", e.device, "emu:PATH")->required();
+        c->add_flag("--json", e.json, "print JSON for scripts");
+    };
+    auto* create = emu->add_subcommand("create", "make a new emulated drive"s);
+    emu_device(create, o.create);
+    create->add_option("--persona", o.create.persona, "hp-lto4 (default), ibm-lto4 or no-encryption")
+        ->check(CLI::IsMember({"hp-lto4", "ibm-lto4", "no-encryption"}));
+    create->add_flag("--lenient", o.create.lenient, "accept set reserved bits (stenc 1.0.7 sends some)");
+    create->add_flag("--force", o.create.force, "replace an existing drive");
+    create->callback([&] { rc = tapekey::cli::run_emu_create(o.create); });
+    auto* insert = emu->add_subcommand("insert", "insert and load a cartridge (new ones are blank)"s);
+    emu_device(insert, o.insert);
+    insert->add_option("--cartridge", o.insert.cartridge, "the cartridge's name, e.g. TAPE01")->required();
+    insert->add_flag("--lto3", o.insert.lto3, "an LTO-3 cartridge: the drive writes it in clear");
+    insert->callback([&] { rc = tapekey::cli::run_emu_insert(o.insert); });
+    auto* eject = emu->add_subcommand("eject", "unload and take out the cartridge"s);
+    emu_device(eject, o.eject);
+    eject->callback([&] { rc = tapekey::cli::run_emu_eject(o.eject); });
+    auto* power = emu->add_subcommand("power-cycle", "switch the drive off and on (clears its key)"s);
+    emu_device(power, o.power);
+    power->callback([&] { rc = tapekey::cli::run_emu_power_cycle(o.power); });
+}
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -66,6 +140,9 @@ int main(int argc, char** argv) {
     combine_cmd->add_option("--out", combine.out, "write the secret in hex to FILE (mode 0600)");
     combine_cmd->add_flag("--force", combine.force, "overwrite FILE");
     combine_cmd->callback([&] { rc = tapekey::cli::run_combine(combine); });
+
+    DriveCommands drive_commands;
+    add_drive_commands(app, drive_commands, rc);
 
     try {
         app.parse(argc, argv);

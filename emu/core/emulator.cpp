@@ -497,4 +497,12 @@ const Cartridge* Emulator::cartridge(const std::string& name) const {
     return it == m_shelf.end() ? nullptr : &it->second;
 }
 
+std::vector<std::string> Emulator::shelf() const {
+    std::vector<std::string> names;
+    for (const auto& [name, c] : m_shelf) {
+        names.push_back(name);
+    }
+    return names;
+}
+
 }  // namespace tapeemu

@@ -90,13 +90,19 @@ public:
     void set_strict(bool strict) noexcept { m_strict = strict; }
     std::optional<std::string> loaded_cartridge() const;
     const Cartridge* cartridge(const std::string& name) const;
+    std::vector<std::string> shelf() const;
     std::uint64_t position() const noexcept { return m_position; }
     std::uint32_t wrong_key_reads() const noexcept { return m_wrong_key_reads; }
     bool locked_out() const noexcept { return m_locked_out; }
 
-    // The whole state, the loaded key included (hence secure memory), and back.
-    tapekey::SecretBytes serialize() const;
-    static Emulator deserialize(std::span<const std::uint8_t> bytes);
+    // The whole state: everything but the loaded key as plain bytes (it may
+    // be large: it holds the cartridges), and the key in secure memory.
+    struct Snapshot {
+        std::vector<std::uint8_t> state;
+        tapekey::SecretBytes key;
+    };
+    Snapshot serialize() const;
+    static Emulator deserialize(std::span<const std::uint8_t> state, tapekey::SecretBytes key);
 
     struct Check;  // a CHECK CONDITION on its way out of execute()
 

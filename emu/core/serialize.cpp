@@ -1,7 +1,7 @@
 // The emulator's whole state as bytes, for the state file (emu/state). The
-// format is private to one build: a magic, a version, the fields in order,
-// big-endian, the loaded key last (so everything before it can be built in
-// ordinary memory and the key only ever sits in secure memory).
+// format is private to this version: a magic with the version, then the
+// fields in order, big-endian. The loaded key travels apart, in secure
+// memory; the state file layer decides where it goes.
 #include "check.h"
 #include "drive/bytes.h"
 #include "tapekey/error.h"
@@ -53,7 +53,7 @@ std::vector<tapekey::Kad> get_kads(tapekey::scsi::Reader& r) {
 
 }  // namespace
 
-tapekey::SecretBytes Emulator::serialize() const {
+Emulator::Snapshot Emulator::serialize() const {
     std::vector<std::uint8_t> out(std::begin(magic), std::end(magic));
     put8(out, static_cast<unsigned>(m_persona));
     put8(out, m_strict);
@@ -89,16 +89,10 @@ tapekey::SecretBytes Emulator::serialize() const {
             put_bytes(out, b.payload);
         }
     }
-    const auto key = m_key.expose();
-    tapekey::SecretBytes all(out.size() + 2 + key.size());
-    auto a = all.expose();
-    std::copy(out.begin(), out.end(), a.begin());
-    tapekey::scsi::set16(a, out.size(), key.size());
-    std::copy(key.begin(), key.end(), a.begin() + static_cast<std::ptrdiff_t>(out.size() + 2));
-    return all;
+    return {std::move(out), m_key.clone()};
 }
 
-Emulator Emulator::deserialize(std::span<const std::uint8_t> bytes) {
+Emulator Emulator::deserialize(std::span<const std::uint8_t> bytes, tapekey::SecretBytes key) {
     tapekey::scsi::Reader r(bytes, "emulator state");
     const auto m = r.bytes(sizeof magic, "magic");
     if (!std::equal(m.begin(), m.end(), std::begin(magic))) {
@@ -155,7 +149,7 @@ Emulator Emulator::deserialize(std::span<const std::uint8_t> bytes) {
     if (!e.m_loaded.empty() && e.m_shelf.count(e.m_loaded) == 0) {
         r.fail("the loaded cartridge is not on the shelf");
     }
-    e.m_key = tapekey::SecretBytes::copy_of(r.bytes(r.u16("key length"), "key"));
+    e.m_key = std::move(key);
     if (!r.done()) {
         r.fail("trailing bytes");
     }

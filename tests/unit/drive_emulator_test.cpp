@@ -556,9 +556,10 @@ TEST_CASE("emulator: the whole state survives serialize and deserialize") {
     expect_good(write_block(e, block_data(0)));
     e.eject();
     e.insert("TAPE02", true);
-    const auto bytes = e.serialize();
-    auto f = Emulator::deserialize(bytes.expose());
-    CHECK(f.serialize() == bytes);
+    const auto snap = e.serialize();
+    auto f = Emulator::deserialize(snap.state, snap.key.clone());
+    CHECK(f.serialize().state == snap.state);
+    CHECK(f.serialize().key == snap.key);
     expect_sense(run(f, {0x00, 0, 0, 0, 0, 0}), scsi::unit_attention, 0x28, 0x00);
     f.eject();
     f.insert("TAPE01", false);
@@ -566,11 +567,11 @@ TEST_CASE("emulator: the whole state survives serialize and deserialize") {
     const auto r = read_block(f);
     expect_good(r);  // the key came along
     CHECK(r.data_in == block_data(0));
-    Bytes broken(bytes.expose().begin(), bytes.expose().end());
+    Bytes broken = snap.state;
     broken.pop_back();
-    CHECK_THROWS_AS((void)Emulator::deserialize(broken), Error);
+    CHECK_THROWS_AS((void)Emulator::deserialize(broken, {}), Error);
     broken[0] = 'X';
-    CHECK_THROWS_AS((void)Emulator::deserialize(broken), Error);
+    CHECK_THROWS_AS((void)Emulator::deserialize(broken, {}), Error);
 }
 
 TEST_CASE("emulator: malformed and unknown commands") {
