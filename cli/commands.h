@@ -65,3 +65,67 @@ int run_emu_eject(const EmuOptions& o);
 int run_emu_power_cycle(const EmuOptions& o);
 
 }  // namespace tapekey::cli
+
+// tapekey init, ceremony, shares verify, restore, keys ..., bundle export,
+// escrow rotate (cli/keys.cpp, docs/design.md). Every one takes --home.
+namespace tapekey::cli {
+
+struct HomeOptions {
+    std::optional<std::filesystem::path> home;
+    std::optional<std::filesystem::path> passphrase_file;  // for a passphrase-sealed machine key
+};
+
+struct InitOptions {
+    HomeOptions home;
+    bool passphrase = false;  // seal the machine key under a passphrase
+};
+int run_init(const InitOptions& o);
+
+struct CeremonyOptions {
+    HomeOptions home;
+    unsigned threshold = 0;
+    std::vector<std::string> custodians;
+    std::string administrator;
+    std::string witness;
+    std::vector<std::string> bag_serials;
+    std::filesystem::path out;
+    bool non_interactive = false;
+    bool force = false;
+    std::vector<std::filesystem::path> shares;  // escrow rotate: the current shares
+};
+int run_ceremony(const CeremonyOptions& o);
+int run_escrow_rotate(const CeremonyOptions& o);
+
+struct SharesVerifyOptions {
+    HomeOptions home;
+    std::optional<std::filesystem::path> escrow;  // an escrow.pub copy instead of the home's
+    std::optional<std::filesystem::path> file;
+};
+int run_shares_verify(const SharesVerifyOptions& o);
+
+struct RestoreOptions {
+    HomeOptions home;
+    std::filesystem::path bundle;
+    std::vector<std::filesystem::path> shares;
+    bool passphrase = false;
+};
+int run_restore(const RestoreOptions& o);
+
+struct KeysOptions {
+    HomeOptions home;
+    std::string generation;
+    std::string reason;
+    std::optional<std::string> confirm;
+    std::optional<std::filesystem::path> out;
+    bool json = false;
+    bool force = false;
+};
+int run_keys_list(const KeysOptions& o);
+int run_keys_rotate(const KeysOptions& o);
+int run_keys_retire(const KeysOptions& o);
+int run_keys_compromised(const KeysOptions& o);
+int run_keys_destroy(const KeysOptions& o);
+int run_keys_export_stenc(const KeysOptions& o);
+int run_bundle_export(const KeysOptions& o);
+
+}  // namespace tapekey::cli

@@ -110,6 +110,121 @@ void add_drive_commands(CLI::App& app, DriveCommands& o, int& rc) {
     emu_device(power, o.power);
     power->callback([&] { rc = tapekey::cli::run_emu_power_cycle(o.power); });
 }
+
+// tapekey init, ceremony, shares, restore, keys, bundle, escrow (cli/keys.cpp).
+struct KeyCommands {
+    tapekey::cli::InitOptions init;
+    tapekey::cli::CeremonyOptions ceremony, escrow_rotate;
+    tapekey::cli::SharesVerifyOptions verify;
+    tapekey::cli::RestoreOptions restore;
+    tapekey::cli::KeysOptions list, rotate, retire, compromised, destroy, stenc, bundle;
+};
+
+const char* const ceremony_help = R"(
+Example (the administrator and the witness hold no share):
+  $ tapekey ceremony --threshold 3 --custodian Alice --custodian Bob \
+      --custodian Carol --custodian Dan --custodian Erin --out /media/envelopes
+At a terminal it walks you through the checklist: who is present, each
+share handed over, each tamper-evident bag's serial. --non-interactive skips
+the questions (scripts, tests) and needs --administrator and --witness.
+)";
+
+const char* const restore_help = R"(
+Example, on a new machine after a disaster:
+  $ tapekey restore --home /var/lib/tapekey --bundle bundle.tkb
+It asks for the shares one at a time (no echo, every line checked), or
+reads SHARE-FILE arguments; a bad share is named and set aside.
+)";
+
+void add_key_commands(CLI::App& app, KeyCommands& o, int& rc) {
+    using namespace std::string_literals;
+    auto home = [](CLI::App* c, tapekey::cli::HomeOptions& h) {
+        c->add_option("--home", h.home, "the tapekey home (default: $TAPEKEY_HOME, else /var/lib/tapekey)");
+        c->add_option("--passphrase-file", h.passphrase_file, "read the machine key's passphrase from FILE");
+    };
+    auto* init = app.add_subcommand("init", "create a tapekey home: machine key, keyring, settings"s)->group("Keys");
+    home(init, o.init.home);
+    init->add_flag("--passphrase", o.init.passphrase, "seal the machine key under a passphrase (no unattended loads)");
+    init->callback([&] { rc = tapekey::cli::run_init(o.init); });
+
+    auto ceremony_options = [&](CLI::App* c, tapekey::cli::CeremonyOptions& co) {
+        home(c, co.home);
+        c->add_option("-k,--threshold", co.threshold, "custodians needed to rebuild the escrow key")->required();
+        c->add_option("--custodian", co.custodians, "a custodian's name; once per custodian")->required();
+        c->add_option("--administrator", co.administrator, "the ceremony administrator (holds no share)");
+        c->add_option("--witness", co.witness, "the witness (holds no share)");
+        c->add_option("--bag-serial", co.bag_serials, "tamper-evident bag serials, one per custodian, in order");
+        c->add_option("--out", co.out, "folder for the custodians' share files (mode 0600)")->required();
+        c->add_flag("--non-interactive", co.non_interactive, "no checklist questions");
+        c->add_flag("--force", co.force, "replace share files in --out");
+        c->footer(ceremony_help);
+    };
+    auto* ceremony = app.add_subcommand("ceremony", "create the escrow key and split it among custodians"s)->group("Keys");
+    ceremony_options(ceremony, o.ceremony);
+    ceremony->callback([&] { rc = tapekey::cli::run_ceremony(o.ceremony); });
+
+    auto* escrow = app.add_subcommand("escrow", "change the custodians or the quorum"s)->group("Keys");
+    escrow->require_subcommand(1);
+    auto* erotate = escrow->add_subcommand("rotate", "new escrow key and shares; needs a quorum of the old ones"s);
+    ceremony_options(erotate, o.escrow_rotate);
+    erotate->add_option("--share", o.escrow_rotate.shares, "a current share file (else asked at the terminal)");
+    erotate->callback([&] { rc = tapekey::cli::run_escrow_rotate(o.escrow_rotate); });
+
+    auto* shares = app.add_subcommand("shares", "custodians' drills"s)->group("Keys");
+    shares->require_subcommand(1);
+    auto* verify = shares->add_subcommand("verify", "check one share alone: checksum, set, commitment"s);
+    home(verify, o.verify.home);
+    verify->add_option("file", o.verify.file, "the share file (default: standard input or the terminal)");
+    verify->add_option("--escrow", o.verify.escrow, "a copy of escrow.pub, instead of the home's");
+    verify->callback([&] { rc = tapekey::cli::run_shares_verify(o.verify); });
+
+    auto* restore = app.add_subcommand("restore", "rebuild a home from a recovery bundle and k shares"s)->group("Keys");
+    home(restore, o.restore.home);
+    restore->add_option("--bundle", o.restore.bundle, "the recovery bundle (.tkb)")->required();
+    restore->add_option("shares", o.restore.shares, "share files (default: asked at the terminal)");
+    restore->add_flag("--passphrase", o.restore.passphrase, "seal the new machine key under a passphrase");
+    restore->footer(restore_help);
+    restore->callback([&] { rc = tapekey::cli::run_restore(o.restore); });
+
+    auto* keys = app.add_subcommand("keys", "tape-key generations"s)->group("Keys");
+    keys->require_subcommand(1);
+    auto* list = keys->add_subcommand("list", "every generation and its state"s);
+    home(list, o.list.home);
+    list->add_flag("--json", o.list.json, "print JSON for scripts");
+    list->callback([&] { rc = tapekey::cli::run_keys_list(o.list); });
+    auto* rotate = keys->add_subcommand("rotate", "new generation: escrowed in a bundle, then active"s);
+    home(rotate, o.rotate.home);
+    rotate->add_option("--bundle-out", o.rotate.out, "also write the new bundle to FILE");
+    rotate->callback([&] { rc = tapekey::cli::run_keys_rotate(o.rotate); });
+    auto gen = [&](CLI::App* c, tapekey::cli::KeysOptions& k) {
+        home(c, k.home);
+        c->add_option("generation", k.generation, "generation id (or a unique prefix)")->required();
+    };
+    auto* retire = keys->add_subcommand("retire", "stop encrypting with a generation (it still decrypts)"s);
+    gen(retire, o.retire);
+    retire->callback([&] { rc = tapekey::cli::run_keys_retire(o.retire); });
+    auto* comp = keys->add_subcommand("compromised", "declare a generation compromised"s);
+    gen(comp, o.compromised);
+    comp->add_option("--reason", o.compromised.reason, "what happened")->required();
+    comp->callback([&] { rc = tapekey::cli::run_keys_compromised(o.compromised); });
+    auto* destroy = keys->add_subcommand("destroy", "crypto-erase a generation (typed confirmation)"s);
+    gen(destroy, o.destroy);
+    destroy->add_option("--confirm", o.destroy.confirm, "the generation id, typed again");
+    destroy->callback([&] { rc = tapekey::cli::run_keys_destroy(o.destroy); });
+    auto* stenc = keys->add_subcommand("export-stenc", "write a generation as a stenc key file"s);
+    gen(stenc, o.stenc);
+    stenc->add_option("--out", o.stenc.out, "the key file (mode 0600)")->required();
+    stenc->add_flag("--force", o.stenc.force, "replace FILE");
+    stenc->callback([&] { rc = tapekey::cli::run_keys_export_stenc(o.stenc); });
+
+    auto* bundle = app.add_subcommand("bundle", "the recovery bundle"s)->group("Keys");
+    bundle->require_subcommand(1);
+    auto* bexport = bundle->add_subcommand("export", "seal every live generation to the escrow key"s);
+    home(bexport, o.bundle.home);
+    bexport->add_option("--out", o.bundle.out, "where to write the bundle (a copy stays in the home)")->required();
+    bexport->add_flag("--force", o.bundle.force, "replace FILE");
+    bexport->callback([&] { rc = tapekey::cli::run_bundle_export(o.bundle); });
+}
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -140,6 +255,9 @@ int main(int argc, char** argv) {
     combine_cmd->add_option("--out", combine.out, "write the secret in hex to FILE (mode 0600)");
     combine_cmd->add_flag("--force", combine.force, "overwrite FILE");
     combine_cmd->callback([&] { rc = tapekey::cli::run_combine(combine); });
+
+    KeyCommands key_commands;
+    add_key_commands(app, key_commands, rc);
 
     DriveCommands drive_commands;
     add_drive_commands(app, drive_commands, rc);

@@ -73,7 +73,44 @@ std::vector<std::uint8_t> item_aad(BundleItemType type, const std::string& metad
     return aad;
 }
 
+BundleItem read_item(Reader& r, const std::string& name) {
+    BundleItem it;
+    const auto type = r.take(1, "item type")[0];
+    if (type != 1 && type != 2) {
+        throw Error(Errc::unsupported, name + " has unknown type " + std::to_string(type),
+                    "it was written by a newer tapekey; use that release");
+    }
+    it.type = static_cast<BundleItemType>(type);
+    const auto m = r.take(r.u16("item metadata length"), "item metadata");
+    it.metadata.assign(m.begin(), m.end());
+    const auto eph = r.take(32, "ephemeral key");
+    std::copy(eph.begin(), eph.end(), it.ephemeral.begin());
+    const auto sealed = r.take(r.u16("sealed length"), "sealed key");
+    it.sealed.assign(sealed.begin(), sealed.end());
+    return it;
+}
+
 }  // namespace
+
+std::vector<std::uint8_t> BundleItem::to_bytes() const {
+    std::vector<std::uint8_t> out;
+    out.push_back(static_cast<std::uint8_t>(type));
+    put16(out, metadata.size());
+    put(out, bytes_of(metadata));
+    put(out, ephemeral);
+    put16(out, sealed.size());
+    put(out, sealed);
+    return out;
+}
+
+BundleItem BundleItem::parse(std::span<const std::uint8_t> bytes, const std::string& origin) {
+    Reader r(bytes, origin);
+    BundleItem it = read_item(r, origin);
+    if (r.remaining() != 0) {
+        throw Error(Errc::bad_format, origin + ": extra bytes after the sealed item");
+    }
+    return it;
+}
 
 std::vector<std::uint8_t> Bundle::to_bytes() const {
     std::vector<std::uint8_t> out(magic, magic + magic_length);
@@ -84,12 +121,7 @@ std::vector<std::uint8_t> Bundle::to_bytes() const {
     put(out, bytes_of(escrow_text));
     put16(out, items.size());
     for (const auto& it : items) {
-        out.push_back(static_cast<std::uint8_t>(it.type));
-        put16(out, it.metadata.size());
-        put(out, bytes_of(it.metadata));
-        put(out, it.ephemeral);
-        put16(out, it.sealed.size());
-        put(out, it.sealed);
+        put(out, it.to_bytes());
     }
     const auto sum = detail::sha256({out});
     put(out, sum);
@@ -129,21 +161,7 @@ Bundle Bundle::parse(std::span<const std::uint8_t> bytes, const std::string& ori
     b.escrow_text.assign(et.begin(), et.end());
     const std::size_t count = r.u16("item count");
     for (std::size_t i = 0; i < count; ++i) {
-        BundleItem it;
-        const auto type = r.take(1, "item type")[0];
-        if (type != 1 && type != 2) {
-            throw Error(Errc::unsupported, origin + ": item " + std::to_string(i + 1) + " has unknown type " +
-                                               std::to_string(type),
-                        "it was written by a newer tapekey; use that release");
-        }
-        it.type = static_cast<BundleItemType>(type);
-        const auto m = r.take(r.u16("item metadata length"), "item metadata");
-        it.metadata.assign(m.begin(), m.end());
-        const auto eph = r.take(32, "ephemeral key");
-        std::copy(eph.begin(), eph.end(), it.ephemeral.begin());
-        const auto sealed = r.take(r.u16("sealed length"), "sealed key");
-        it.sealed.assign(sealed.begin(), sealed.end());
-        b.items.push_back(std::move(it));
+        b.items.push_back(read_item(r, origin + ", item " + std::to_string(i + 1)));
     }
     if (r.remaining() != 0) {
         throw Error(Errc::bad_format, origin + ": extra bytes after the last item");

@@ -26,6 +26,11 @@ struct BundleItem {
     std::string metadata;
     std::array<std::uint8_t, 32> ephemeral{};
     std::vector<std::uint8_t> sealed;  // ciphertext and tag
+
+    // recovery-bundle.md section 2, as stored in the bundle (and, for the
+    // sealed auditor key, alone in HOME/log/auditor.sealed).
+    std::vector<std::uint8_t> to_bytes() const;
+    static BundleItem parse(std::span<const std::uint8_t> bytes, const std::string& origin);
 };
 
 struct Bundle {

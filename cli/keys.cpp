@@ -1,0 +1,553 @@
+// tapekey init, ceremony, shares verify, restore, keys ..., bundle export,
+// escrow rotate: parse nothing, call tapekey::KeyStore, print.
+#include <unistd.h>
+
+#include <ctime>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "commands.h"
+#include "share_input.h"
+#include "tapekey/bundle.h"
+#include "tapekey/config.h"
+#include "tapekey/error.h"
+#include "tapekey/escrow.h"
+#include "tapekey/files.h"
+#include "tapekey/keystore.h"
+#include "tapekey/share_text.h"
+#include "term.h"
+
+namespace tapekey::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr std::size_t max_share_file = 64u << 10;
+constexpr std::size_t max_bundle = 16u << 20;
+
+std::span<const std::uint8_t> bytes_of(std::string_view s) {
+    return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()};
+}
+
+std::string when(std::time_t t) {
+    if (t == 0) {
+        return "-";
+    }
+    char buf[32];
+    std::tm tm{};
+    ::gmtime_r(&t, &tm);
+    std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M", &tm);
+    return buf;
+}
+
+// A passphrase from --passphrase-file (first line) or the terminal.
+SecretBytes passphrase_from(const HomeOptions& o, const char* prompt) {
+    if (o.passphrase_file) {
+        SecretBytes p = read_secret_file(*o.passphrase_file, 4096);
+        std::size_t n = 0;
+        while (n < p.size() && p.expose()[n] != '\n') {
+            ++n;
+        }
+        p.truncate(n);
+        return p;
+    }
+    if (!stdin_is_terminal()) {
+        throw Error(Errc::usage, "the machine key is sealed under a passphrase and there is no terminal to ask",
+                    "give --passphrase-file FILE (a file readable only by this user)");
+    }
+    bool eof = false;
+    return read_hidden_line(prompt, eof);
+}
+
+KeyStore open_store(const HomeOptions& o) {
+    const Home home = Home::locate(o.home);
+    return KeyStore::open(home, [&] { return passphrase_from(o, "passphrase of the machine key (not echoed): "); });
+}
+
+std::string ask_line(const std::string& prompt) {
+    std::cerr << prompt << std::flush;
+    std::string line;
+    if (!std::getline(std::cin, line)) {
+        throw Error(Errc::insufficient, "input ended during the ceremony checklist");
+    }
+    return line;
+}
+
+bool ask_yes(const std::string& prompt) {
+    for (;;) {
+        const std::string a = ask_line(prompt + " [yes/no] ");
+        if (a == "yes" || a == "y") {
+            return true;
+        }
+        if (a == "no" || a == "n") {
+            return false;
+        }
+    }
+}
+
+std::string file_safe(const std::string& name) {
+    std::string out;
+    for (const char c : name) {
+        out += (std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '-' || c == '_') ? c : '_';
+    }
+    return out;
+}
+
+// What a custodian's share file says around the share itself (until the
+// envelope PDFs replace it).
+std::string share_file_text(const EscrowPublic& e, const Share& s, const std::string& share_text) {
+    std::string t;
+    t += "# tapekey escrow share for " + e.custodians[s.index - 1].name + "\n";
+    t += "# share " + std::to_string(s.index) + " of " + std::to_string(e.shares) + "; any " +
+         std::to_string(e.threshold) + " rebuild the escrow key\n";
+    t += "# escrow fingerprint " + e.fingerprint() + ", set " + to_string(e.set_id) + ", ceremony " + e.ceremony +
+         "\n";
+    t += "# commitments (check a share alone: tapekey shares verify FILE --escrow escrow.pub):\n";
+    for (std::size_t i = 0; i < e.custodians.size(); ++i) {
+        t += "#   share " + std::to_string(i + 1) + " " + to_string(e.custodians[i].commitment) + "\n";
+    }
+    t += "# restore: tapekey restore --bundle BUNDLE.tkb SHARE-FILES... (or type the shares when asked)\n";
+    t += share_text;
+    return t;
+}
+
+void print_escrow_summary(const CeremonyResult& r) {
+    print_note("escrow fingerprint " + r.escrow.fingerprint() + ", share set " + to_string(r.escrow.set_id) +
+               ", any " + std::to_string(r.escrow.threshold) + " of " + std::to_string(r.escrow.shares));
+    print_note("checked " + std::to_string(r.subsets_checked) + " of " + std::to_string(r.subsets_total) +
+               " groups of " + std::to_string(r.escrow.threshold) + " shares: each rebuilds the escrow key");
+}
+
+// The ceremony steps shared by the first ceremony and escrow rotation:
+// checklist, shares to files, bag serials, record.
+int conduct(const CeremonyOptions& o, const std::function<CeremonyResult(KeyStore&, CeremonyPlan&)>& run) {
+    KeyStore ks = open_store(o.home);
+    CeremonyPlan plan;
+    plan.threshold = o.threshold;
+    plan.custodians = o.custodians;
+    plan.administrator = o.administrator;
+    plan.witness = o.witness;
+    plan.bag_serials = o.bag_serials;
+    const bool interactive = !o.non_interactive;
+    if (interactive && !stdin_is_terminal()) {
+        throw Error(Errc::usage, "the ceremony checklist needs a terminal",
+                    "run it at a terminal, or add --non-interactive with --administrator, --witness and --out");
+    }
+    if (o.out.empty()) {
+        throw Error(Errc::usage, "--out DIR is required: each custodian's share is written there (mode 0600)");
+    }
+    if (interactive) {
+        print_note("tapekey key ceremony: read each step aloud; the witness checks it.");
+        if (plan.administrator.empty()) {
+            plan.administrator = ask_line("ceremony administrator's name: ");
+        }
+        if (plan.witness.empty()) {
+            plan.witness = ask_line("witness's name: ");
+        }
+        for (const auto& c : plan.custodians) {
+            if (!ask_yes("is custodian " + c + " present, identity checked?")) {
+                throw Error(Errc::state, "custodian " + c + " is not present; the ceremony did not start",
+                            "hold the ceremony when every custodian is present; nothing was changed");
+            }
+        }
+    }
+    if (plan.administrator.empty() || plan.witness.empty()) {
+        throw Error(Errc::usage, "a ceremony needs an administrator and a witness",
+                    "give --administrator NAME and --witness NAME (they hold no share)");
+    }
+    CeremonyResult r = run(ks, plan);
+    print_escrow_summary(r);
+
+    fs::create_directories(o.out);
+    if (interactive) {
+        plan.bag_serials.assign(plan.custodians.size(), std::string());
+    }
+    for (const auto& s : r.shares) {
+        const std::string& name = plan.custodians[s.index - 1];
+        const SecretBytes text = encode_share_text(s);
+        const std::string body = share_file_text(r.escrow, s, std::string(as_chars(text.expose())));
+        const fs::path path = o.out / ("share-" + std::to_string(s.index) + "-" + file_safe(name) + ".txt");
+        write_file(path, bytes_of(body), FileMode::secret, o.force ? Overwrite::yes : Overwrite::no);
+        print_note("share " + std::to_string(s.index) + " for " + name + ": " + path.string() + " (mode 0600)");
+        if (interactive) {
+            plan.bag_serials[s.index - 1] = ask_line("  seal it in a tamper-evident bag; bag serial: ");
+            while (!ask_yes("  handed to " + name + ", who signed for it?")) {
+            }
+        }
+    }
+    r.shares.clear();
+    const fs::path record = ks.record_ceremony(plan, r);
+    if (r.first_generation) {
+        print_note("first tape-key generation " + r.first_generation->to_string() + " is active");
+    }
+    print_note("recovery bundle " + r.bundle.path.string() + " (digest " + r.bundle.digest + ")");
+    print_note("ceremony record " + record.string());
+    print_note("next: copy the bundle off site (every off-site tape set, a second site); it reveals nothing "
+               "without " + std::to_string(r.escrow.threshold) + " shares");
+    return exit_ok;
+}
+
+// Reads shares from files (every failure named, reading goes on) or the
+// terminal into the collector.
+void collect_shares(ShareCollector& c, const std::vector<fs::path>& files) {
+    if (!files.empty()) {
+        std::size_t failed = 0;
+        for (const auto& f : files) {
+            try {
+                const SecretBytes text = read_secret_file(f, max_share_file);
+                for_each_block(text, f.string(), [&](const std::string& origin, const SecretBytes& block) {
+                    try {
+                        c.add(decode_block(block, origin), origin);
+                        print_note(origin + ": accepted (" + std::to_string(c.count()) + " of " +
+                                   std::to_string(c.needed()) + " needed)");
+                    } catch (const Error& e) {
+                        ++failed;
+                        print_error(e);
+                    }
+                });
+            } catch (const Error& e) {
+                ++failed;
+                print_error(e);
+            }
+        }
+        if (!c.enough()) {
+            throw Error(Errc::insufficient,
+                        std::to_string(c.needed()) + " good shares are needed and " + std::to_string(c.count()) +
+                            " were accepted" + (failed ? " (" + std::to_string(failed) + " refused, above)" : ""),
+                        "bring " + std::to_string(c.needed() - c.count()) + " more custodians' shares");
+        }
+        return;
+    }
+    if (!stdin_is_terminal()) {
+        const SecretBytes text = read_secret_fd(STDIN_FILENO, "standard input", max_share_file);
+        for_each_block(text, "standard input", [&](const std::string& origin, const SecretBytes& block) {
+            c.add(decode_block(block, origin), origin);
+        });
+        if (!c.enough()) {
+            throw Error(Errc::insufficient, std::to_string(c.needed()) + " shares are needed, " +
+                                                std::to_string(c.count()) + " were given");
+        }
+        return;
+    }
+    print_note("escrow " + c.escrow().fingerprint() + ": " + std::to_string(c.needed()) + " of " +
+               std::to_string(c.escrow().shares) + " shares are needed");
+    enter_shares(
+        [&](EnteredShare&& e) {
+            const unsigned x = e.share.index;
+            c.add(std::move(e.share), e.origin);
+            print_note("  " + c.escrow().share_label(x) + " accepted (" + std::to_string(c.count()) + " of " +
+                       std::to_string(c.needed()) + ")");
+        },
+        [&] { return c.enough(); });
+}
+
+SecretBytes rebuild_escrow(ShareCollector& c) {
+    std::vector<RejectedShare> rejected;
+    SecretBytes key = c.rebuild(rejected);
+    for (const auto& r : rejected) {
+        print_warning(c.escrow().share_label(r.index) + " was left out: it " + r.reason);
+    }
+    print_note("the escrow key is rebuilt and matches fingerprint " + c.escrow().fingerprint());
+    return key;
+}
+
+template <typename F>
+int guarded(const char* what, F&& f) {
+    try {
+        return f();
+    } catch (const Error& e) {
+        print_error(e, what);
+        return exit_code_for(e);
+    } catch (const fs::filesystem_error& e) {
+        print_error(Error(Errc::io, e.what()), what);
+        return exit_no;
+    }
+}
+
+}  // namespace
+
+int run_init(const InitOptions& o) {
+    return guarded("init", [&] {
+        const Home home = Home::locate(o.home.home);
+        SystemRng rng;
+        std::optional<SecretBytes> pass;
+        if (o.passphrase) {
+            pass = passphrase_from(o.home, "passphrase for the machine key (not echoed): ");
+            if (!o.home.passphrase_file) {
+                const SecretBytes again = passphrase_from(o.home, "the same passphrase again: ");
+                if (!(again == *pass)) {
+                    throw Error(Errc::usage, "the two passphrases differ", "nothing was created; run init again");
+                }
+            }
+            if (pass->size() < 12) {
+                throw Error(Errc::usage, "the passphrase is shorter than 12 characters",
+                            "use a long passphrase (several words); nothing was created");
+            }
+        }
+        KeyStore::init(home, rng, pass ? &*pass : nullptr, std::time(nullptr));
+        print_note("initialised tapekey home " + home.dir().string() + " (machine key: " +
+                   (o.passphrase ? "sealed under a passphrase" : "unattended") + ")");
+        print_note("settings: " + home.config().string() + " (every setting is commented there)");
+        print_note("next: tapekey ceremony --threshold K --custodian NAME ... --out DIR");
+        return exit_ok;
+    });
+}
+
+int run_ceremony(const CeremonyOptions& o) {
+    return guarded("ceremony", [&] {
+        return conduct(o, [&](KeyStore& ks, CeremonyPlan& plan) {
+            SystemRng rng;
+            return ks.ceremony(plan, rng, std::time(nullptr));
+        });
+    });
+}
+
+int run_escrow_rotate(const CeremonyOptions& o) {
+    return guarded("escrow rotate", [&] {
+        return conduct(o, [&](KeyStore& ks, CeremonyPlan& plan) {
+            if (!ks.escrow()) {
+                throw Error(Errc::state, "this home has no escrow key to rotate", "run `tapekey ceremony` first");
+            }
+            print_note("first, a quorum of the current custodians rebuilds the current escrow key");
+            ShareCollector c(*ks.escrow());
+            collect_shares(c, o.shares);
+            const SecretBytes old_key = rebuild_escrow(c);
+            SystemRng rng;
+            return ks.rotate_escrow(old_key, plan, rng, std::time(nullptr));
+        });
+    });
+}
+
+int run_shares_verify(const SharesVerifyOptions& o) {
+    return guarded("shares verify", [&] {
+        const EscrowPublic escrow = [&] {
+            if (o.escrow) {
+                return EscrowPublic::parse(read_text_file(*o.escrow, 1u << 20), o.escrow->string());
+            }
+            const Home home = Home::locate(o.home.home);
+            return EscrowPublic::parse(read_text_file(home.escrow_public(), 1u << 20), home.escrow_public().string());
+        }();
+        std::vector<EnteredShare> got;
+        if (o.file) {
+            const SecretBytes text = read_secret_file(*o.file, max_share_file);
+            for_each_block(text, o.file->string(), [&](const std::string& origin, const SecretBytes& block) {
+                got.push_back({origin, decode_block(block, origin)});
+            });
+        } else if (stdin_is_terminal()) {
+            enter_shares([&](EnteredShare&& e) { got.push_back(std::move(e)); }, [&] { return !got.empty(); });
+        } else {
+            const SecretBytes text = read_secret_fd(STDIN_FILENO, "standard input", max_share_file);
+            for_each_block(text, "standard input", [&](const std::string& origin, const SecretBytes& block) {
+                got.push_back({origin, decode_block(block, origin)});
+            });
+        }
+        int rc = exit_ok;
+        for (const auto& e : got) {
+            const std::string label = escrow.share_label(e.share.index);
+            if (const auto problem = escrow.check_share(e.share)) {
+                print_error(Error(Errc::mismatch, e.origin + ": " + label + " fails: " + *problem,
+                                  "keep the envelope sealed and tell the ceremony administrator"));
+                rc = exit_no;
+            } else {
+                std::cout << e.origin << ": " << label << " of escrow " << escrow.fingerprint()
+                          << ": checksum, set and commitment ok\n";
+            }
+        }
+        return rc;
+    });
+}
+
+int run_restore(const RestoreOptions& o) {
+    return guarded("restore", [&] {
+        const Home home = Home::locate(o.home.home);
+        if (fs::exists(home.config())) {
+            throw Error(Errc::exists, "a tapekey home already exists at " + home.dir().string(),
+                        "restore into a new folder with --home DIR; nothing was changed");
+        }
+        const SecretBytes raw = read_secret_file(o.bundle, max_bundle);
+        const Bundle bundle = Bundle::parse(raw.expose(), o.bundle.string());
+        const EscrowPublic escrow = bundle.escrow(o.bundle.string());
+        print_note("bundle " + o.bundle.string() + ": escrow " + escrow.fingerprint() + ", " +
+                   std::to_string(bundle.items.size()) + " sealed keys, made " + when(bundle.created) + " UTC");
+        ShareCollector c(escrow);
+        collect_shares(c, o.shares);
+        const SecretBytes escrow_key = rebuild_escrow(c);
+        std::optional<SecretBytes> pass;
+        if (o.passphrase) {
+            pass = passphrase_from(o.home, "passphrase for the new machine key (not echoed): ");
+        }
+        SystemRng rng;
+        const RestoreResult r = restore_home(home, bundle, escrow_key, rng, pass ? &*pass : nullptr, std::time(nullptr));
+        print_note("restored " + std::to_string(r.generations) + " generations into " + home.dir().string() +
+                   (r.active ? "; active: " + r.active->to_string() : "; none active"));
+        if (r.auditor_key) {
+            print_note("the key-use log's auditor key is in the bundle and was kept sealed");
+        }
+        print_note("next: tapekey keys list --home " + home.dir().string() +
+                   "; then run Ceremony C (tapekey escrow rotate): the opened envelopes count as exposed");
+        return exit_ok;
+    });
+}
+
+int run_keys_list(const KeysOptions& o) {
+    return guarded("keys list", [&] {
+        KeyStore ks = open_store(o.home);
+        const Config cfg = Config::load(ks.home().config());
+        const long rotation_days = cfg.get_int("keys.rotation_days");
+        const auto& kr = ks.keyring();
+        if (o.json) {
+            std::cout << "{\"escrow\":\"" << kr.escrow_fingerprint << "\",\"generations\":[";
+            for (std::size_t i = 0; i < kr.generations.size(); ++i) {
+                const auto& g = kr.generations[i];
+                std::cout << (i ? "," : "") << "{\"id\":\"" << g.id.to_string() << "\",\"state\":\""
+                          << to_string(g.state) << "\",\"created\":" << g.created << ",\"activated\":" << g.activated
+                          << ",\"deactivated\":" << g.deactivated << ",\"compromised\":" << g.compromised
+                          << ",\"destroyed\":" << g.destroyed << ",\"bundle\":\"" << g.bundle << "\"}";
+            }
+            std::cout << "]}\n";
+            return exit_ok;
+        }
+        std::cout << "escrow " << (kr.escrow_fingerprint.empty() ? "none (run tapekey ceremony)" : kr.escrow_fingerprint)
+                  << "\n";
+        std::cout << "GENERATION        STATE        CREATED           ACTIVATED         ENDED             BUNDLE\n";
+        for (const auto& g : kr.generations) {
+            const std::time_t ended = g.destroyed ? g.destroyed : g.compromised ? g.compromised : g.deactivated;
+            std::string state = to_string(g.state);
+            std::cout << g.id.to_string() << "  " << state << std::string(13 - std::min<std::size_t>(12, state.size()), ' ')
+                      << when(g.created) << "  " << when(g.activated)
+                      << std::string(18 - when(g.activated).size(), ' ') << when(ended)
+                      << std::string(18 - when(ended).size(), ' ') << (g.bundle.empty() ? "NOT ESCROWED" : g.bundle)
+                      << "\n";
+            if (g.state == GenerationState::compromised) {
+                std::cout << "  compromised: " << g.reason << "\n";
+            }
+        }
+        const Generation* active = nullptr;
+        for (const auto& g : kr.generations) {
+            if (g.state == GenerationState::active) {
+                active = &g;
+            }
+        }
+        if (active == nullptr) {
+            print_warning("no active generation: nothing can be written encrypted (tapekey keys rotate)");
+        } else if (std::time(nullptr) - active->activated > rotation_days * 86400) {
+            print_warning("generation " + active->id.to_string() + " has been active for more than " +
+                          std::to_string(rotation_days) + " days (keys.rotation_days): run tapekey keys rotate");
+        }
+        return exit_ok;
+    });
+}
+
+int run_keys_rotate(const KeysOptions& o) {
+    return guarded("keys rotate", [&] {
+        KeyStore ks = open_store(o.home);
+        SystemRng rng;
+        const auto r = ks.rotate(rng, std::time(nullptr), o.out);
+        print_note("new generation " + r.created.to_string() + " is active");
+        if (r.deactivated) {
+            print_note("generation " + r.deactivated->to_string() + " is deactivated (it still decrypts)");
+        }
+        print_note("escrowed first in bundle " + r.bundle.path.string() + " (digest " + r.bundle.digest + ")" +
+                   (o.out ? ", copied to " + o.out->string() : ""));
+        print_note("next: copy the bundle off site with this week's tapes");
+        return exit_ok;
+    });
+}
+
+int run_keys_retire(const KeysOptions& o) {
+    return guarded("keys retire", [&] {
+        KeyStore ks = open_store(o.home);
+        SystemRng rng;
+        const auto id = ks.retire(o.generation, std::time(nullptr));
+        ks.save(rng);
+        print_note("generation " + id.to_string() + " is deactivated: it decrypts, it no longer encrypts");
+        return exit_ok;
+    });
+}
+
+int run_keys_compromised(const KeysOptions& o) {
+    return guarded("keys compromised", [&] {
+        KeyStore ks = open_store(o.home);
+        SystemRng rng;
+        const bool was_active = ks.keyring().find(o.generation).state == GenerationState::active;
+        const auto id = ks.compromise(o.generation, o.reason, std::time(nullptr));
+        ks.save(rng);
+        print_note("generation " + id.to_string() + " is marked compromised (" + o.reason + ")");
+        if (was_active) {
+            print_warning("it was the active generation: nothing is written encrypted until `tapekey keys rotate`");
+        }
+        print_note("next: list the cartridges written under it and decide, per data class, whether to "
+                   "re-encrypt them (docs/escrow-procedure.md, compromise response)");
+        return exit_ok;
+    });
+}
+
+int run_keys_destroy(const KeysOptions& o) {
+    return guarded("keys destroy", [&] {
+        KeyStore ks = open_store(o.home);
+        const GenerationId id = ks.keyring().find(o.generation).id;
+        std::string typed;
+        if (o.confirm) {
+            typed = *o.confirm;
+        } else if (stdin_is_terminal()) {
+            print_note("destroying generation " + id.to_string() + " makes every cartridge written under it "
+                       "unreadable for good (crypto-erase).");
+            typed = ask_line("type the generation id to confirm: ");
+        } else {
+            throw Error(Errc::usage, "destroying a generation needs a typed confirmation",
+                        "run it at a terminal, or give --confirm " + id.to_string());
+        }
+        const auto typed_id = GenerationId::parse(typed);
+        if (!typed_id || !(*typed_id == id)) {
+            throw Error(Errc::usage, "the confirmation does not match generation " + id.to_string(),
+                        "nothing was destroyed");
+        }
+        SystemRng rng;
+        ks.destroy(o.generation, std::time(nullptr));
+        ks.save(rng);
+        print_note("generation " + id.to_string() + " is destroyed: its key is erased from the keyring and "
+                   "from every bundle exported from now on");
+        print_warning("bundles exported before still hold it sealed: the erasure is complete when those copies "
+                      "are destroyed, or after an escrow rotation whose old envelopes are destroyed");
+        return exit_ok;
+    });
+}
+
+int run_keys_export_stenc(const KeysOptions& o) {
+    return guarded("keys export-stenc", [&] {
+        KeyStore ks = open_store(o.home);
+        const Generation& g = ks.keyring().find(o.generation);
+        if (g.key.empty()) {
+            throw Error(Errc::state, "generation " + g.id.to_string() + " is destroyed; there is no key to export");
+        }
+        if (!o.out) {
+            throw Error(Errc::usage, "--out FILE is required (the key is never printed)");
+        }
+        const SecretBytes hex = secret_to_hex(g.key.expose());
+        const auto ukad = generation_ukad(g.id);
+        SecretBytes file(hex.size() + 1 + ukad.size() + 1);
+        auto f = file.expose();
+        std::copy(hex.expose().begin(), hex.expose().end(), f.begin());
+        f[hex.size()] = '\n';
+        std::copy(ukad.begin(), ukad.end(), f.begin() + static_cast<std::ptrdiff_t>(hex.size() + 1));
+        f[f.size() - 1] = '\n';
+        write_file(*o.out, f, FileMode::secret, o.force ? Overwrite::yes : Overwrite::no);
+        print_note("wrote generation " + g.id.to_string() + " (" + to_string(g.state) + ") as a stenc key file: " +
+                   o.out->string() + " (mode 0600); its description line is the generation's U-KAD");
+        return exit_ok;
+    });
+}
+
+int run_bundle_export(const KeysOptions& o) {
+    return guarded("bundle export", [&] {
+        KeyStore ks = open_store(o.home);
+        SystemRng rng;
+        const auto ex = ks.export_bundle(rng, std::time(nullptr), o.out, o.force ? Overwrite::yes : Overwrite::no);
+        print_note("bundle with " + std::to_string(ex.generations) + " generations, digest " + ex.digest + ": " +
+                   (o.out ? o.out->string() + " and " : std::string()) + ex.path.string());
+        return exit_ok;
+    });
+}
+
+}  // namespace tapekey::cli

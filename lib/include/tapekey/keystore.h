@@ -1,0 +1,155 @@
+// tapekey/keystore.h: the keys of one tapekey home as a whole, and every
+// operation on them that the commands perform: init, the escrow ceremony,
+// bundle export, generation rotation and state changes, escrow rotation,
+// and restore after a disaster (docs/design.md).
+//
+// Each operation checks what it needs first and writes atomically, so a
+// refusal or a crash leaves the previous state. The rule "no key is used
+// before it is escrowed" lives here: a generation is activated only after
+// a bundle containing it has been written to the home.
+#pragma once
+
+#include <cstddef>
+#include <ctime>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "tapekey/bundle.h"
+#include "tapekey/escrow.h"
+#include "tapekey/files.h"
+#include "tapekey/home.h"
+#include "tapekey/keyring.h"
+#include "tapekey/random.h"
+#include "tapekey/secret.h"
+#include "tapekey/shamir.h"
+
+namespace tapekey {
+
+// Who takes part in a ceremony (design.md; escrow-procedure.md).
+struct CeremonyPlan {
+    unsigned threshold = 0;
+    std::vector<std::string> custodians;  // share x goes to custodians[x-1]
+    std::string administrator;
+    std::string witness;
+    std::vector<std::string> bag_serials;  // one per custodian, or empty
+};
+
+struct BundleExport {
+    std::filesystem::path path;  // the copy in HOME/bundles/
+    std::string digest;
+    std::size_t generations = 0;
+};
+
+struct CeremonyResult {
+    EscrowPublic escrow;
+    std::vector<Share> shares;     // secret: hand each to its custodian, then drop
+    std::size_t subsets_checked = 0;
+    std::size_t subsets_total = 0;  // C(n, k), may be far larger than checked
+    std::optional<GenerationId> first_generation;
+    BundleExport bundle;
+    bool rotation = false;
+};
+
+class KeyStore {
+public:
+    // tapekey init: creates the home (0700), config, machine key, an empty
+    // keyring, bundles/ and ceremonies/. Refuses an existing home.
+    static void init(const Home& home, Rng& rng, const SecretBytes* passphrase, std::time_t now);
+
+    // Opens an initialised home; `ask_passphrase` is called only for a
+    // passphrase-sealed machine key.
+    static KeyStore open(const Home& home, const std::function<SecretBytes()>& ask_passphrase);
+
+    const Home& home() const noexcept { return m_home; }
+    const Keyring& keyring() const noexcept { return m_keyring; }
+    Keyring& keyring() noexcept { return m_keyring; }
+    const std::optional<EscrowPublic>& escrow() const noexcept { return m_escrow; }
+
+    // The first ceremony: escrow key pair, k-of-n split checked on every
+    // k-subset (a random 1,000 when there are more than 10,000), escrow.pub,
+    // the first generation created, bundled and activated, the ceremony
+    // record. The escrow private key is wiped before returning.
+    CeremonyResult ceremony(const CeremonyPlan& plan, Rng& rng, std::time_t now);
+
+    // Escrow rotation (custodian turnover, broken seal, new k or n): the old
+    // escrow private key, rebuilt by a quorum, proves the request; a new key
+    // pair and shares are made and every live generation is resealed.
+    CeremonyResult rotate_escrow(const SecretBytes& old_private, const CeremonyPlan& plan, Rng& rng, std::time_t now);
+
+    // Writes HOME/ceremonies/ceremony-<id>.txt once the envelopes are sealed
+    // (the plan then carries the bag serials); returns its path.
+    std::filesystem::path record_ceremony(const CeremonyPlan& plan, const CeremonyResult& result) const;
+
+    // Seals every live generation (and the log's auditor key) to the escrow
+    // key, writes HOME/bundles/bundle-<time>-<digest>.tkb and, if `out` is
+    // given, a copy there; records the bundle in every generation it holds.
+    BundleExport export_bundle(Rng& rng, std::time_t now, const std::optional<std::filesystem::path>& out,
+                               Overwrite overwrite);
+
+    struct Rotation {
+        GenerationId created;
+        std::optional<GenerationId> deactivated;
+        BundleExport bundle;
+    };
+    // keys rotate: a new generation, escrowed, then activated.
+    Rotation rotate(Rng& rng, std::time_t now, const std::optional<std::filesystem::path>& bundle_out);
+
+    // State changes by id text (grouped, ungrouped or a unique prefix);
+    // each saved at once. Return the generation's full id.
+    GenerationId retire(std::string_view gen, std::time_t now);
+    GenerationId compromise(std::string_view gen, const std::string& reason, std::time_t now);
+    GenerationId destroy(std::string_view gen, std::time_t now);
+
+    void save(Rng& rng);
+
+private:
+    KeyStore(Home home, SecretBytes machine_key) : m_home(std::move(home)), m_machine_key(std::move(machine_key)) {}
+    // The escrow key pair, its shares (checked) and escrow file, in memory.
+    CeremonyResult make_escrow(const CeremonyPlan& plan, Rng& rng, std::time_t now);
+
+    Home m_home;
+    SecretBytes m_machine_key;
+    Keyring m_keyring;
+    std::optional<EscrowPublic> m_escrow;
+};
+
+// Collects shares one at a time at a restore or an escrow rotation, and
+// checks each at once against the escrow (set id, commitment, duplicate),
+// so the person entering them hears about a bad share immediately.
+class ShareCollector {
+public:
+    explicit ShareCollector(EscrowPublic escrow) : m_escrow(std::move(escrow)) {}
+    // Throws Error naming the share (by `origin` and custodian) and what is
+    // wrong; a refused share is not kept and entry may go on.
+    void add(Share share, const std::string& origin);
+    std::size_t count() const noexcept { return m_shares.size(); }
+    std::size_t needed() const noexcept { return m_escrow.threshold; }
+    bool enough() const noexcept { return m_shares.size() >= m_escrow.threshold; }
+    const EscrowPublic& escrow() const noexcept { return m_escrow; }
+    // Rebuilds the escrow private key and proves it against the escrow
+    // public key; never returns a wrong key. `rejected` gets the shares
+    // combine() left out.
+    SecretBytes rebuild(std::vector<RejectedShare>& rejected) const;
+
+private:
+    EscrowPublic m_escrow;
+    std::vector<Share> m_shares;
+    std::vector<std::string> m_origins;
+};
+
+struct RestoreResult {
+    std::size_t generations = 0;
+    std::optional<GenerationId> active;
+    bool auditor_key = false;
+};
+
+// Builds a new home from a bundle and the rebuilt escrow private key: init,
+// then the escrow file and a keyring with every generation the bundle
+// holds, in their recorded states. Refuses an existing home.
+RestoreResult restore_home(const Home& home, const Bundle& bundle, const SecretBytes& escrow_private, Rng& rng,
+                           const SecretBytes* passphrase, std::time_t now);
+
+}  // namespace tapekey

@@ -1,0 +1,446 @@
+// The operations on a tapekey home: docs/design.md.
+#include "tapekey/keystore.h"
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <numeric>
+#include <set>
+
+#include "base32.h"
+#include "tapekey/config.h"
+#include "tapekey/error.h"
+#include "text.h"
+
+namespace tapekey {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Every k-subset is tried up to this many; beyond it, a random sample of
+// sample_subsets (the issue's rule: "every k-subset, or a random 1,000 when
+// there are more than 10,000").
+constexpr std::size_t all_subsets_limit = 10000;
+constexpr std::size_t sample_subsets = 1000;
+
+std::span<const std::uint8_t> bytes_of(std::string_view s) {
+    return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()};
+}
+
+fs::path auditor_sealed(const Home& home) { return home.log_dir() / "auditor.sealed"; }
+fs::path auditor_plain(const Home& home) { return home.log_dir() / "auditor.key"; }
+
+void make_private_dir(const fs::path& p) {
+    fs::create_directories(p);
+    if (::chmod(p.c_str(), 0700) != 0) {
+        throw Error(Errc::io, p.string() + ": cannot set mode 0700");
+    }
+}
+
+// C(n, k), saturating at `cap`.
+std::size_t binomial(std::size_t n, std::size_t k, std::size_t cap) {
+    long double c = 1;
+    for (std::size_t i = 1; i <= k; ++i) {
+        c = c * static_cast<long double>(n - k + i) / static_cast<long double>(i);
+        if (c > static_cast<long double>(cap)) {
+            return cap;
+        }
+    }
+    return static_cast<std::size_t>(c + 0.5L);
+}
+
+bool next_subset(std::vector<std::size_t>& pos, std::size_t n) {
+    const std::size_t k = pos.size();
+    for (std::size_t i = k; i-- > 0;) {
+        if (pos[i] < n - k + i) {
+            ++pos[i];
+            for (std::size_t j = i + 1; j < k; ++j) {
+                pos[j] = pos[j - 1] + 1;
+            }
+            return true;
+        }
+    }
+    return false;
+}
+
+// A uniformly random k-subset of {0..n-1} (partial Fisher-Yates).
+std::vector<std::size_t> random_subset(std::size_t n, std::size_t k, Rng& rng) {
+    std::vector<std::size_t> all(n);
+    std::iota(all.begin(), all.end(), 0);
+    for (std::size_t i = 0; i < k; ++i) {
+        std::uint32_t r = 0;
+        rng.fill({reinterpret_cast<std::uint8_t*>(&r), sizeof r});
+        const std::size_t j = i + r % (n - i);  // bias below 2^-24 for n <= 255; sampling only
+        std::swap(all[i], all[j]);
+    }
+    all.resize(k);
+    std::sort(all.begin(), all.end());
+    return all;
+}
+
+// Proves that the shares of subset `pos` rebuild the escrow key.
+void check_subset(const std::vector<Share>& shares, const std::vector<std::size_t>& pos, const EscrowPublicKey& pub) {
+    std::vector<Share> chosen;
+    for (const auto p : pos) {
+        chosen.push_back(shares[p].clone());
+    }
+    const Recovery r = combine(chosen);
+    if (!(escrow_public_of(r.secret) == pub)) {
+        throw Error(Errc::integrity, "a group of shares rebuilt a different escrow key",
+                    "this should never happen; do not use these shares and report it");
+    }
+}
+
+std::string random_id(Rng& rng, std::size_t bytes) {
+    std::vector<std::uint8_t> b(bytes);
+    rng.fill(b);
+    return detail::group(detail::base32_encode(b), 4, '-');
+}
+
+void check_plan(const CeremonyPlan& plan) {
+    const std::size_t n = plan.custodians.size();
+    if (plan.threshold < 2 || n < plan.threshold || n > max_shares) {
+        throw Error(Errc::usage,
+                    "a ceremony needs 2 <= k <= n <= 255 (k = " + std::to_string(plan.threshold) + ", " +
+                        std::to_string(n) + " custodians)",
+                    "name every custodian with --custodian NAME, once each, and choose --threshold K");
+    }
+    std::set<std::string> seen;
+    for (const auto& c : plan.custodians) {
+        if (c.empty() || !seen.insert(c).second) {
+            throw Error(Errc::usage, c.empty() ? "a custodian has no name" : "custodian '" + c + "' is named twice",
+                        "each custodian holds exactly one share; name each once");
+        }
+        if (c == plan.administrator || c == plan.witness) {
+            throw Error(Errc::usage, "'" + c + "' cannot be both a custodian and the ceremony administrator or witness",
+                        "the administrator and the witness hold no share (escrow-procedure.md, roles)");
+        }
+    }
+    if (!plan.bag_serials.empty() && plan.bag_serials.size() != n) {
+        throw Error(Errc::usage, "one bag serial per custodian is needed");
+    }
+}
+
+std::string ceremony_record(const CeremonyPlan& plan, const CeremonyResult& r) {
+    const auto& e = r.escrow;
+    std::string t = "tapekey ceremony record\n";
+    t += "ceremony " + e.ceremony + "\n";
+    t += "kind " + std::string(r.rotation ? "escrow rotation" : "first escrow") + "\n";
+    t += "date " + detail::utc_time(e.created) + "\n";
+    t += "administrator " + (plan.administrator.empty() ? "-" : plan.administrator) + "\n";
+    t += "witness " + (plan.witness.empty() ? "-" : plan.witness) + "\n";
+    t += "escrow-fingerprint " + e.fingerprint() + "\n";
+    t += "set-id " + to_string(e.set_id) + "\n";
+    t += "quorum any " + std::to_string(e.threshold) + " of " + std::to_string(e.shares) + "\n";
+    t += "verified " + std::to_string(r.subsets_checked) + " of " + std::to_string(r.subsets_total) +
+         " groups of " + std::to_string(e.threshold) + " shares rebuild the escrow key\n";
+    for (std::size_t i = 0; i < e.custodians.size(); ++i) {
+        t += "custodian " + std::to_string(i + 1) + " " + detail::percent_encode(e.custodians[i].name) +
+             " commitment " + to_string(e.custodians[i].commitment) + " bag " +
+             (plan.bag_serials.empty() || plan.bag_serials[i].empty() ? "-" : detail::percent_encode(plan.bag_serials[i])) +
+             "\n";
+    }
+    if (r.first_generation) {
+        t += "first-generation " + r.first_generation->to_string() + "\n";
+    }
+    t += "bundle " + r.bundle.digest + " " + r.bundle.path.filename().string() + "\n";
+    return t;
+}
+
+}  // namespace
+
+void KeyStore::init(const Home& home, Rng& rng, const SecretBytes* passphrase, std::time_t now) {
+    (void)now;
+    if (fs::exists(home.config()) || fs::exists(home.machine_key()) || fs::exists(home.keyring())) {
+        throw Error(Errc::exists, "a tapekey home already exists at " + home.dir().string(),
+                    "tapekey never replaces a home; choose another folder with --home, or move this one away");
+    }
+    make_private_dir(home.dir());
+    make_private_dir(home.bundles());
+    make_private_dir(home.ceremonies());
+    make_private_dir(home.log_dir());
+    create_machine_key(home, rng, passphrase);
+    const SecretBytes mk = load_machine_key(home, [&] { return passphrase->clone(); });
+    Keyring().save(home, mk, rng);
+    // The config last: its presence marks the home as complete.
+    write_file(home.config(), bytes_of(Config::default_text()), FileMode::public_, Overwrite::no);
+}
+
+KeyStore KeyStore::open(const Home& home, const std::function<SecretBytes()>& ask_passphrase) {
+    home.require_initialised();
+    (void)Config::load(home.config());  // a broken config is reported before anything is done
+    KeyStore ks(home, load_machine_key(home, ask_passphrase));
+    ks.m_keyring = Keyring::load(home, ks.m_machine_key);
+    if (fs::exists(home.escrow_public())) {
+        ks.m_escrow = EscrowPublic::parse(read_text_file(home.escrow_public(), 1u << 20), home.escrow_public().string());
+        if (ks.m_keyring.escrow_fingerprint != ks.m_escrow->fingerprint()) {
+            throw Error(Errc::mismatch,
+                        home.escrow_public().string() + " (" + ks.m_escrow->fingerprint() +
+                            ") is not the escrow the keyring was sealed for (" +
+                            (ks.m_keyring.escrow_fingerprint.empty() ? "none" : ks.m_keyring.escrow_fingerprint) + ")",
+                        "restore escrow.pub from a recovery bundle or the ceremony record");
+        }
+    }
+    return ks;
+}
+
+void KeyStore::save(Rng& rng) { m_keyring.save(m_home, m_machine_key, rng); }
+
+CeremonyResult KeyStore::make_escrow(const CeremonyPlan& plan, Rng& rng, std::time_t now) {
+    check_plan(plan);
+    CeremonyResult r;
+    const SecretBytes priv = generate_escrow_private(rng);
+    const EscrowPublicKey pub = escrow_public_of(priv);
+    r.shares = split(priv.expose(), plan.threshold, static_cast<unsigned>(plan.custodians.size()), rng);
+
+    // Every k-subset (or a random sample) must rebuild the same key.
+    const std::size_t n = r.shares.size();
+    const std::size_t k = plan.threshold;
+    r.subsets_total = binomial(n, k, SIZE_MAX / 2);
+    if (r.subsets_total <= all_subsets_limit) {
+        std::vector<std::size_t> pos(k);
+        std::iota(pos.begin(), pos.end(), 0);
+        do {
+            check_subset(r.shares, pos, pub);
+            ++r.subsets_checked;
+        } while (next_subset(pos, n));
+    } else {
+        for (std::size_t i = 0; i < sample_subsets; ++i) {
+            check_subset(r.shares, random_subset(n, k, rng), pub);
+            ++r.subsets_checked;
+        }
+    }
+
+    EscrowPublic e;
+    e.public_key = pub;
+    e.set_id = r.shares[0].set_id;
+    e.threshold = plan.threshold;
+    e.shares = static_cast<unsigned>(n);
+    e.created = now;
+    e.ceremony = random_id(rng, 5);
+    for (std::size_t i = 0; i < n; ++i) {
+        e.custodians.push_back({plan.custodians[i], share_commitment(r.shares[i])});
+    }
+
+    r.escrow = e;
+    m_escrow = e;
+    m_keyring.escrow_fingerprint = e.fingerprint();
+    return r;
+}
+
+BundleExport KeyStore::export_bundle(Rng& rng, std::time_t now, const std::optional<fs::path>& out,
+                                     Overwrite overwrite) {
+    if (!m_escrow) {
+        throw Error(Errc::state, "this home has no escrow key yet",
+                    "run the escrow ceremony first: `tapekey ceremony --threshold K --custodian NAME ...`");
+    }
+    std::vector<BundleItem> extra;
+    if (fs::exists(auditor_sealed(m_home))) {
+        const SecretBytes raw = read_secret_file(auditor_sealed(m_home), 1u << 16);
+        extra.push_back(BundleItem::parse(raw.expose(), auditor_sealed(m_home).string()));
+    } else if (fs::exists(auditor_plain(m_home))) {
+        Home::require_private(auditor_plain(m_home));
+        const SecretBytes k0 = read_secret_file(auditor_plain(m_home), 4096);
+        BundleItem it = seal_item(m_escrow->public_key, BundleItemType::auditor_key,
+                                  "auditor created=" + detail::utc_time(now), k0.expose(), rng);
+        write_file(auditor_sealed(m_home), it.to_bytes(), FileMode::public_, Overwrite::no);
+        extra.push_back(std::move(it));
+    }
+    const Bundle b = make_bundle(*m_escrow, m_keyring, extra, now, rng);
+    const auto bytes = b.to_bytes();
+    BundleExport ex;
+    ex.digest = b.digest();
+    std::string stamp = detail::utc_time(now);
+    stamp.erase(std::remove_if(stamp.begin(), stamp.end(), [](char c) { return c == '-' || c == ':'; }), stamp.end());
+    std::string flat = ex.digest;
+    flat.erase(std::remove(flat.begin(), flat.end(), '-'), flat.end());
+    ex.path = m_home.bundles() / ("bundle-" + stamp + "-" + flat + ".tkb");
+    write_file(ex.path, bytes, FileMode::public_, Overwrite::no);
+    if (out) {
+        write_file(*out, bytes, FileMode::public_, overwrite);
+    }
+    for (auto& g : m_keyring.generations) {
+        if (!g.key.empty()) {
+            ++ex.generations;
+            if (g.bundle.empty()) {
+                g.bundle = ex.digest;
+            }
+        }
+    }
+    save(rng);
+    return ex;
+}
+
+CeremonyResult KeyStore::ceremony(const CeremonyPlan& plan, Rng& rng, std::time_t now) {
+    if (m_escrow || fs::exists(m_home.escrow_public())) {
+        throw Error(Errc::exists, "this home already has an escrow key (" + m_home.escrow_public().string() + ")",
+                    "to change custodians or the quorum use `tapekey escrow rotate`; if a ceremony was "
+                    "interrupted before any envelope was sealed, move escrow.pub away and start again");
+    }
+    CeremonyResult r = make_escrow(plan, rng, now);
+    write_file(m_home.escrow_public(), bytes_of(r.escrow.to_text()), FileMode::public_, Overwrite::no);
+    // The first generation: created, escrowed in a bundle, then activated.
+    Generation& g = m_keyring.create(rng, now);
+    r.first_generation = g.id;
+    save(rng);
+    r.bundle = export_bundle(rng, now, std::nullopt, Overwrite::no);
+    m_keyring.activate(*r.first_generation, now);
+    save(rng);
+    return r;
+}
+
+CeremonyResult KeyStore::rotate_escrow(const SecretBytes& old_private, const CeremonyPlan& plan, Rng& rng,
+                                       std::time_t now) {
+    if (!m_escrow) {
+        throw Error(Errc::state, "this home has no escrow key to rotate", "run `tapekey ceremony` first");
+    }
+    if (!(escrow_public_of(old_private) == m_escrow->public_key)) {
+        throw Error(Errc::integrity, "the rebuilt key is not this home's escrow key",
+                    "the shares belong to another escrow; check the fingerprint on the envelopes");
+    }
+    // The auditor key, if sealed, is reopened with the old key before the
+    // old escrow is replaced.
+    std::optional<SecretBytes> auditor;
+    if (fs::exists(auditor_sealed(m_home))) {
+        const SecretBytes raw = read_secret_file(auditor_sealed(m_home), 1u << 16);
+        const BundleItem it = BundleItem::parse(raw.expose(), auditor_sealed(m_home).string());
+        auditor = open_item(it, old_private, "the sealed auditor key");
+    }
+    const std::string old_text = m_escrow->to_text();
+    CeremonyResult r = make_escrow(plan, rng, now);
+    write_file(m_home.dir() / "escrow.pub.prev", bytes_of(old_text), FileMode::public_, Overwrite::yes);
+    write_file(m_home.escrow_public(), bytes_of(r.escrow.to_text()), FileMode::public_, Overwrite::yes);
+    if (auditor) {
+        BundleItem it = seal_item(r.escrow.public_key, BundleItemType::auditor_key,
+                                  "auditor created=" + detail::utc_time(now), auditor->expose(), rng);
+        write_file(auditor_sealed(m_home), it.to_bytes(), FileMode::public_, Overwrite::yes);
+    }
+    save(rng);
+    r.bundle = export_bundle(rng, now, std::nullopt, Overwrite::no);
+    r.rotation = true;
+    return r;
+}
+
+fs::path KeyStore::record_ceremony(const CeremonyPlan& plan, const CeremonyResult& result) const {
+    const fs::path path = m_home.ceremonies() / ("ceremony-" + result.escrow.ceremony + ".txt");
+    write_file(path, bytes_of(ceremony_record(plan, result)), FileMode::public_, Overwrite::no);
+    return path;
+}
+
+KeyStore::Rotation KeyStore::rotate(Rng& rng, std::time_t now, const std::optional<fs::path>& bundle_out) {
+    if (!m_escrow) {
+        throw Error(Errc::state, "this home has no escrow key, so a new generation could not be escrowed",
+                    "run the escrow ceremony first: `tapekey ceremony --threshold K --custodian NAME ...`");
+    }
+    Rotation r;
+    const Generation* old = m_keyring.active();
+    if (old != nullptr) {
+        r.deactivated = old->id;
+    }
+    r.created = m_keyring.create(rng, now).id;
+    save(rng);
+    r.bundle = export_bundle(rng, now, bundle_out, Overwrite::no);
+    m_keyring.activate(r.created, now);
+    save(rng);
+    return r;
+}
+
+GenerationId KeyStore::retire(std::string_view gen, std::time_t now) {
+    const GenerationId id = m_keyring.find(gen).id;
+    m_keyring.retire(id, now);
+    return id;
+}
+
+GenerationId KeyStore::compromise(std::string_view gen, const std::string& reason, std::time_t now) {
+    const GenerationId id = m_keyring.find(gen).id;
+    m_keyring.compromise(id, reason, now);
+    return id;
+}
+
+GenerationId KeyStore::destroy(std::string_view gen, std::time_t now) {
+    const GenerationId id = m_keyring.find(gen).id;
+    m_keyring.destroy(id, now);
+    return id;
+}
+
+void ShareCollector::add(Share share, const std::string& origin) {
+    if (const auto problem = m_escrow.check_share(share)) {
+        throw Error(Errc::mismatch, origin + ": " + m_escrow.share_label(share.index) + " is refused: " + *problem,
+                    "set this share aside and enter another custodian's share");
+    }
+    for (std::size_t i = 0; i < m_shares.size(); ++i) {
+        if (m_shares[i].index == share.index) {
+            throw Error(Errc::duplicate,
+                        origin + ": " + m_escrow.share_label(share.index) + " was already entered (" + m_origins[i] + ")",
+                        "enter a different custodian's share");
+        }
+    }
+    m_shares.push_back(std::move(share));
+    m_origins.push_back(origin);
+}
+
+SecretBytes ShareCollector::rebuild(std::vector<RejectedShare>& rejected) const {
+    Recovery r = combine(m_shares);
+    rejected = r.rejected;
+    if (!(escrow_public_of(r.secret) == m_escrow.public_key)) {
+        throw Error(Errc::integrity, "the shares rebuild a key that is not the escrow key " + m_escrow.fingerprint(),
+                    "the shares or the bundle were altered; use other shares or another copy of the bundle");
+    }
+    return std::move(r.secret);
+}
+
+RestoreResult restore_home(const Home& home, const Bundle& bundle, const SecretBytes& escrow_private, Rng& rng,
+                           const SecretBytes* passphrase, std::time_t now) {
+    const EscrowPublic escrow = bundle.escrow("the bundle's escrow record");
+    if (!(escrow_public_of(escrow_private) == escrow.public_key)) {
+        throw Error(Errc::integrity, "the rebuilt key is not the bundle's escrow key " + escrow.fingerprint(),
+                    "the shares belong to another escrow");
+    }
+    // Open everything before writing anything.
+    Keyring kr;
+    kr.escrow_fingerprint = escrow.fingerprint();
+    std::optional<BundleItem> auditor;
+    RestoreResult result;
+    for (std::size_t i = 0; i < bundle.items.size(); ++i) {
+        const auto& it = bundle.items[i];
+        const std::string name = "bundle item " + std::to_string(i + 1);
+        SecretBytes payload = open_item(it, escrow_private, name);
+        if (it.type == BundleItemType::auditor_key) {
+            auditor = it;
+            result.auditor_key = true;
+            continue;
+        }
+        Generation g = Keyring::parse_metadata(it.metadata, name);
+        if (payload.size() != 32) {
+            throw Error(Errc::bad_format, name + ": a generation key must be 32 bytes");
+        }
+        if (kr.find(g.id) != nullptr) {
+            throw Error(Errc::bad_format, name + ": generation " + g.id.to_string() + " appears twice");
+        }
+        if (g.bundle.empty()) {
+            g.bundle = bundle.digest();
+        }
+        g.key = std::move(payload);
+        if (g.state == GenerationState::active) {
+            if (result.active) {
+                throw Error(Errc::bad_format, name + ": more than one active generation");
+            }
+            result.active = g.id;
+        }
+        kr.generations.push_back(std::move(g));
+    }
+    result.generations = kr.generations.size();
+    KeyStore::init(home, rng, passphrase, now);
+    KeyStore ks = KeyStore::open(home, [&] { return passphrase->clone(); });
+    write_file(home.escrow_public(), bytes_of(bundle.escrow_text), FileMode::public_, Overwrite::no);
+    const auto bytes = bundle.to_bytes();
+    write_file(home.bundles() / ("restored-from-" + bundle.digest() + ".tkb"), bytes, FileMode::public_, Overwrite::no);
+    if (auditor) {
+        write_file(auditor_sealed(home), auditor->to_bytes(), FileMode::public_, Overwrite::no);
+    }
+    ks.keyring() = std::move(kr);
+    ks.save(rng);
+    return result;
+}
+
+}  // namespace tapekey
