@@ -128,4 +128,18 @@ int run_keys_destroy(const KeysOptions& o);
 int run_keys_export_stenc(const KeysOptions& o);
 int run_bundle_export(const KeysOptions& o);
 
+// tapekey drive load DEVICE --generation GEN|--active, tapekey drive auto
+// DEVICE: keys from the keyring, chosen by the library (KeyStore::plan_*).
+struct DriveKeyOptions {
+    HomeOptions home;
+    std::string device;
+    std::string generation;  // empty with --active
+    bool active = false;
+    std::string mode;        // "" (config drive.decryption_mode), on, mixed
+    bool allow_compromised = false;
+    bool json = false;
+};
+int run_drive_load_generation(const DriveKeyOptions& o);
+int run_drive_auto(const DriveKeyOptions& o);
+
 }  // namespace tapekey::cli

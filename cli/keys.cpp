@@ -11,6 +11,7 @@
 #include "share_input.h"
 #include "tapekey/bundle.h"
 #include "tapekey/config.h"
+#include "tapekey/drive.h"
 #include "tapekey/error.h"
 #include "tapekey/escrow.h"
 #include "tapekey/files.h"
@@ -547,6 +548,73 @@ int run_bundle_export(const KeysOptions& o) {
         print_note("bundle with " + std::to_string(ex.generations) + " generations, digest " + ex.digest + ": " +
                    (o.out ? o.out->string() + " and " : std::string()) + ex.path.string());
         return exit_ok;
+    });
+}
+
+namespace {
+
+DecryptionMode configured_mode(const KeyStore& ks, const std::string& flag) {
+    const std::string m = flag.empty() ? Config::load(ks.home().config()).get("drive.decryption_mode") : flag;
+    if (m == "on") {
+        return DecryptionMode::decrypt;
+    }
+    if (m == "mixed") {
+        return DecryptionMode::mixed;
+    }
+    throw Error(Errc::usage, "--mode " + m + " cannot be used with a generation", "use on or mixed");
+}
+
+// Loads the planned generation once and reports what the drive now does.
+int load_planned(const DriveKeyOptions& o, KeyStore& ks, Drive& d, KeyStore::LoadPlan plan, const Capabilities& caps) {
+    if (Config::load(ks.home().config()).get_bool("drive.clear_on_unload") && d.management_capabilities().ckod_c) {
+        plan.request.ckod = true;
+    }
+    const EncryptionStatus s = d.load_key(ks.key_of(plan.generation), plan.request);
+    const bool encrypted = Drive::writes_encrypted(s, caps);
+    if (o.json) {
+        std::cout << "{\"device\":\"" << d.name() << "\",\"generation\":\"" << plan.generation.to_string()
+                  << "\",\"state\":\"" << to_string(plan.state) << "\",\"read_only\":"
+                  << (plan.read_only ? "true" : "false") << ",\"encryption\":\"" << to_string(s.encryption)
+                  << "\",\"decryption\":\"" << to_string(s.decryption)
+                  << "\",\"key_instance_counter\":" << s.key_instance_counter
+                  << ",\"writes_encrypted\":" << (encrypted ? "true" : "false") << "}\n";
+    } else {
+        std::cout << "loaded generation " << plan.generation.to_string() << " into " << d.name() << ": "
+                  << plan.reason << " (key instance counter " << s.key_instance_counter << ")\n";
+    }
+    if (plan.read_only) {
+        print_warning("this cartridge is for reading only: mark the volume full or read-only in the backup "
+                      "software; new data belongs on a cartridge written under the active generation");
+    } else if (!encrypted) {
+        print_warning("data written now will NOT be encrypted: the drive says the algorithm is not valid for this "
+                      "cartridge (an LTO-3 cartridge in an LTO-4 drive is never encrypted)");
+    }
+    return exit_ok;
+}
+
+}  // namespace
+
+int run_drive_load_generation(const DriveKeyOptions& o) {
+    return guarded("drive load", [&] {
+        KeyStore ks = open_store(o.home);
+        const DecryptionMode mode = configured_mode(ks, o.mode);
+        Drive d = Drive::open(o.device);
+        const Capabilities caps = d.capabilities();
+        auto plan = ks.plan_for_generation(o.active ? std::string_view() : std::string_view(o.generation), caps, mode,
+                                           o.allow_compromised);
+        return load_planned(o, ks, d, std::move(plan), caps);
+    });
+}
+
+int run_drive_auto(const DriveKeyOptions& o) {
+    return guarded("drive auto", [&] {
+        KeyStore ks = open_store(o.home);
+        const DecryptionMode mode = configured_mode(ks, o.mode);
+        Drive d = Drive::open(o.device);
+        const Capabilities caps = d.capabilities();
+        const NextBlockStatus next = d.next_block();
+        auto plan = ks.plan_for_cartridge(next, caps, mode, o.allow_compromised);
+        return load_planned(o, ks, d, std::move(plan), caps);
     });
 }
 

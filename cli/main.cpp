@@ -41,6 +41,7 @@ reads shares from standard input, one block per share, blank lines between.
 struct DriveCommands {
     tapekey::cli::DriveOptions caps, status, next_block, clear;
     tapekey::cli::DriveLoadOptions load;
+    tapekey::cli::DriveKeyOptions load_generation, auto_load;
     tapekey::cli::EmuOptions create, insert, eject, power;
 };
 
@@ -75,12 +76,40 @@ void add_drive_commands(CLI::App& app, DriveCommands& o, int& rc) {
     next->callback([&] { rc = tapekey::cli::run_drive_next_block(o.next_block); });
     auto* load = drive->add_subcommand("load", "load a key into the drive and verify it"s);
     device(load, o.load.drive);
-    load->add_option("--key-file", o.load.key_file, "stenc key file: hex key, optional description line")
-        ->required();
+    load->add_option("--key-file", o.load.key_file, "stenc key file: hex key, optional description line");
     load->add_option("--mode", o.load.mode, "on (encrypt+decrypt), mixed (also read clear blocks), rawread")
         ->check(CLI::IsMember({"on", "mixed", "rawread"}));
     load->add_flag("--ckod", o.load.ckod, "clear the key when the cartridge is unloaded");
-    load->callback([&] { rc = tapekey::cli::run_drive_load(o.load); });
+    // From the keyring instead of a key file (cli/keys.cpp).
+    load->add_option("--generation", o.load_generation.generation, "load this generation from the keyring");
+    load->add_flag("--active", o.load_generation.active, "load the active generation from the keyring");
+    load->add_option("--home", o.load_generation.home.home, "the tapekey home (with --generation or --active)");
+    load->add_option("--passphrase-file", o.load_generation.home.passphrase_file, "the machine key's passphrase");
+    load->add_flag("--allow-compromised", o.load_generation.allow_compromised,
+                   "load a compromised generation, to read its cartridges");
+    load->callback([&] {
+        const int sources = (o.load.key_file.empty() ? 0 : 1) + (o.load_generation.generation.empty() ? 0 : 1) +
+                            (o.load_generation.active ? 1 : 0);
+        if (sources != 1) {
+            throw CLI::ValidationError("drive load", "give exactly one of --key-file, --generation or --active");
+        }
+        if (o.load.key_file.empty()) {
+            o.load_generation.device = o.load.drive.device;
+            o.load_generation.json = o.load.drive.json;
+            o.load_generation.mode = load->count("--mode") ? o.load.mode : std::string();
+            rc = tapekey::cli::run_drive_load_generation(o.load_generation);
+        } else {
+            rc = tapekey::cli::run_drive_load(o.load);
+        }
+    });
+    auto* autoload = drive->add_subcommand("auto", "load the key the cartridge needs (by its KAD), or the active one"s);
+    autoload->add_option("device", o.auto_load.device, "/dev/sgN, /dev/nstN or emu:PATH")->required();
+    autoload->add_option("--home", o.auto_load.home.home, "the tapekey home");
+    autoload->add_option("--passphrase-file", o.auto_load.home.passphrase_file, "the machine key's passphrase");
+    autoload->add_flag("--allow-compromised", o.auto_load.allow_compromised,
+                       "load a compromised generation, to read its cartridges");
+    autoload->add_flag("--json", o.auto_load.json, "print JSON for scripts");
+    autoload->callback([&] { rc = tapekey::cli::run_drive_auto(o.auto_load); });
     auto* clear = drive->add_subcommand("clear", "switch encryption off and clear the key"s);
     device(clear, o.clear);
     clear->callback([&] { rc = tapekey::cli::run_drive_clear(o.clear); });

@@ -10,6 +10,8 @@ TAPEKEY_TEST_PACKAGES=(
   botan        # independent Shamir implementation (RTSS) for cross-checks
   ssss         # the baseline in bench/compare
   hyperfine    # not required; bench/compare times runs itself
+  sg3-utils    # sg_raw: an independent SCSI client (drive interop, cartridge writes in tests)
+  strace       # kills or fails a command at chosen system calls (keyring crash tests)
 )
 
 # Installs the packages that are missing (apt-get; through sudo when not root).

@@ -301,6 +301,12 @@ Generation& Keyring::find(std::string_view text) {
     return *hit;
 }
 
+const Generation& Keyring::find(std::string_view text) const { return const_cast<Keyring*>(this)->find(text); }
+
+const Generation* Keyring::find(const GenerationId& id) const { return const_cast<Keyring*>(this)->find(id); }
+
+const Generation* Keyring::active() const { return const_cast<Keyring*>(this)->active(); }
+
 Generation* Keyring::find(const GenerationId& id) {
     for (auto& g : generations) {
         if (g.id == id) {

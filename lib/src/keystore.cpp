@@ -363,6 +363,132 @@ GenerationId KeyStore::destroy(std::string_view gen, std::time_t now) {
     return id;
 }
 
+namespace {
+
+// The generation's KADs, sized to what the drive's AES-256-GCM descriptor
+// allows (kad.md sections 2 and 3).
+void set_kads(KeyLoad& req, const GenerationId& id, const Capabilities& caps) {
+    const AlgorithmDescriptor* aes = caps.aes_gcm();
+    if (aes == nullptr) {
+        throw Error(Errc::unsupported, "the drive reports no AES-256-GCM algorithm it can use",
+                    "this drive cannot encrypt LTO data; check `tapekey drive caps`");
+    }
+    req.ukad = generation_ukad(id);
+    if (aes->max_ukad < req.ukad.size()) {
+        throw Error(Errc::unsupported,
+                    "the drive takes at most " + std::to_string(aes->max_ukad) + " bytes of U-KAD; tapekey's needs " +
+                        std::to_string(req.ukad.size()),
+                    "this drive model is not supported yet; report `tapekey drive caps --json`");
+    }
+    if (aes->ukadf) {
+        req.ukad.resize(aes->max_ukad, ' ');  // fixed-length U-KAD: pad (kad.md section 2)
+    }
+    if (aes->max_akad >= 11) {
+        req.akad = generation_akad(id);
+        if (aes->akadf) {
+            req.akad.resize(aes->max_akad, 0);
+        }
+    }
+}
+
+}  // namespace
+
+const SecretBytes& KeyStore::key_of(const GenerationId& id) const {
+    for (const auto& g : m_keyring.generations) {
+        if (g.id == id && !g.key.empty()) {
+            return g.key;
+        }
+    }
+    throw Error(Errc::not_found, "no key for generation " + id.to_string());
+}
+
+KeyStore::LoadPlan KeyStore::plan_for_generation(std::string_view gen, const Capabilities& caps, DecryptionMode mode,
+                                                 bool allow_compromised) const {
+    const Generation* g = gen.empty() ? m_keyring.active() : &m_keyring.find(gen);
+    if (g == nullptr) {
+        throw Error(Errc::state, "there is no active generation",
+                    "run `tapekey keys rotate` (or the ceremony) to make one");
+    }
+    LoadPlan p;
+    p.generation = g->id;
+    p.state = g->state;
+    const std::string name = "generation " + g->id.to_string();
+    switch (g->state) {
+    case GenerationState::active:
+        p.request.encryption = EncryptionMode::encrypt;
+        p.request.decryption = mode;
+        set_kads(p.request, g->id, caps);
+        p.reason = name + " (active): encrypt, decrypt " + to_string(mode);
+        return p;
+    case GenerationState::compromised:
+        if (!allow_compromised) {
+            throw Error(Errc::state, name + " is compromised (" + g->reason + ")",
+                        "to read its cartridges anyway, add --allow-compromised; re-encrypt their data under the "
+                        "active generation");
+        }
+        [[fallthrough]];
+    case GenerationState::deactivated:
+        p.request.encryption = EncryptionMode::disable;
+        p.request.decryption = DecryptionMode::decrypt;
+        p.read_only = true;
+        p.reason = name + " (" + to_string(g->state) + "): decrypt only; nothing may be appended to this cartridge";
+        return p;
+    case GenerationState::pre_active:
+        throw Error(Errc::state, name + " is pre-active: it is not in use yet",
+                    "`tapekey keys rotate` activates a generation once it is escrowed");
+    case GenerationState::destroyed:
+        throw Error(Errc::state, name + " was destroyed: its key no longer exists",
+                    "cartridges written under it are unreadable by design (crypto-erase)");
+    }
+    throw Error(Errc::state, name + ": unknown state");
+}
+
+KeyStore::LoadPlan KeyStore::plan_for_cartridge(const NextBlockStatus& next, const Capabilities& caps,
+                                                DecryptionMode clear_mode, bool allow_compromised) const {
+    using B = BlockEncryption;
+    if (next.medium == NextBlockStatus::Medium::none) {
+        throw Error(Errc::state, "there is no cartridge in the drive", "load a cartridge, then run this again");
+    }
+    const bool clear = next.medium == NextBlockStatus::Medium::blank || next.encryption == B::clear ||
+                       next.encryption == B::not_yet || next.encryption == B::not_a_block ||
+                       next.encryption == B::unknown;
+    if (clear) {
+        LoadPlan p = plan_for_generation({}, caps, clear_mode, false);
+        p.reason = std::string(next.medium == NextBlockStatus::Medium::blank ? "blank cartridge"
+                                                                                : "the next block is not encrypted") +
+                   ": active " + p.reason;
+        return p;
+    }
+    if (next.encryption == B::unsupported_algorithm) {
+        throw Error(Errc::unsupported, "the next block is encrypted with an algorithm this drive does not support",
+                    "read this cartridge in a drive of its generation");
+    }
+    const KadReading kad = read_kad(next.kads);
+    switch (kad.kind) {
+    case KadReading::Kind::none:
+        throw Error(Errc::state, "the next block is encrypted but carries no key-associated data",
+                    "tapekey cannot tell which key it needs and will not guess (an HP drive locks after ten "
+                    "wrong keys); it was not written by tapekey");
+    case KadReading::Kind::foreign:
+        throw Error(Errc::state, "the next block was encrypted by another tool (" + kad.shown + ")",
+                    "load its key with that tool; tapekey loads nothing it did not write");
+    case KadReading::Kind::inconsistent:
+        throw Error(Errc::integrity, "the next block's A-KAD and U-KAD name different generations (" + kad.shown + ")",
+                    "the cartridge may have been tampered with; keep it aside and check the key-use log");
+    case KadReading::Kind::generation:
+        break;
+    }
+    if (m_keyring.find(*kad.id) == nullptr) {
+        throw Error(Errc::not_found,
+                    "the cartridge was written under generation " + kad.id->to_string() + ", which this keyring does not hold",
+                    "restore the keyring from a recovery bundle that holds it (`tapekey restore`); tapekey will "
+                    "not try other keys");
+    }
+    LoadPlan p = plan_for_generation(kad.id->to_string(), caps, clear_mode, allow_compromised);
+    p.reason = "the cartridge was written under " + p.reason;
+    return p;
+}
+
 void ShareCollector::add(Share share, const std::string& origin) {
     if (const auto problem = m_escrow.check_share(share)) {
         throw Error(Errc::mismatch, origin + ": " + m_escrow.share_label(share.index) + " is refused: " + *problem,

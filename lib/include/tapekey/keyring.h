@@ -62,8 +62,11 @@ public:
     // Finds a generation by its id, grouped or not, or by a unique prefix
     // of at least 4 characters; throws Error(not_found) naming the text.
     Generation& find(std::string_view text);
+    const Generation& find(std::string_view text) const;
     Generation* find(const GenerationId& id);
+    const Generation* find(const GenerationId& id) const;
     Generation* active();
+    const Generation* active() const;
 
     // A new pre-active generation with a key from rng.
     Generation& create(Rng& rng, std::time_t now);

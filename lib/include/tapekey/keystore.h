@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "tapekey/bundle.h"
+#include "tapekey/drive.h"
 #include "tapekey/escrow.h"
 #include "tapekey/files.h"
 #include "tapekey/home.h"
@@ -104,6 +105,27 @@ public:
     GenerationId destroy(std::string_view gen, std::time_t now);
 
     void save(Rng& rng);
+
+    // What to load into the drive, and why (design.md section 4).
+    struct LoadPlan {
+        GenerationId generation;
+        GenerationState state = GenerationState::active;
+        KeyLoad request;     // modes and the generation's KADs
+        std::string reason;  // one line for the user and the log
+        bool read_only = false;
+    };
+    // drive auto: from the block under the head. An encrypted block gets the
+    // generation its KAD names (one attempt, never a loop); a clear or blank
+    // cartridge gets the active generation with `clear_mode`. Refuses,
+    // naming the cause: no cartridge, an unknown, destroyed or pre-active
+    // generation, a compromised one unless allowed, a foreign or missing KAD.
+    LoadPlan plan_for_cartridge(const NextBlockStatus& next, const Capabilities& caps, DecryptionMode clear_mode,
+                                bool allow_compromised) const;
+    // drive load --generation GEN (empty: the active generation).
+    LoadPlan plan_for_generation(std::string_view gen, const Capabilities& caps, DecryptionMode mode,
+                                 bool allow_compromised) const;
+    // The key of a planned generation (secret; stays owned by the store).
+    const SecretBytes& key_of(const GenerationId& id) const;
 
 private:
     KeyStore(Home home, SecretBytes machine_key) : m_home(std::move(home)), m_machine_key(std::move(machine_key)) {}
