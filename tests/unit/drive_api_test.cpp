@@ -298,3 +298,30 @@ TEST_CASE("drive api: the SG_IO transport reports open and ioctl failures with a
     CHECK(error_of([&] { (void)Drive::open("sg3"); }) == Errc::usage);
     CHECK(error_of([&] { (void)Drive::open("emu:"); }) == Errc::usage);
 }
+
+TEST_CASE("drive api: pages are read in two passes, 64 bytes then exactly 4 + PAGE LENGTH") {
+    Emulator e;
+    e.insert("TAPE01", false);
+    std::vector<std::uint32_t> asked;
+    Drive d = drive_on(e, [&](const detail::Command& c) -> std::optional<detail::Completion> {
+        if (c.cdb[0] == scsi::op_spin) {
+            asked.push_back(static_cast<std::uint32_t>((c.cdb[6] << 24) | (c.cdb[7] << 16) | (c.cdb[8] << 8) | c.cdb[9]));
+            CHECK(c.data_in.size() == asked.back());
+        }
+        return std::nullopt;
+    });
+    KeyLoad r = request(std::string(32, 'u'));
+    r.akad = text("gen-00000001");
+    (void)d.load_key(key_of(1), r);
+    write_block(e, "block");
+    rewind(e);
+    asked.clear();
+    const auto n = d.next_block();  // 16 + (4 + 32) + (4 + 12) = 68 bytes
+    CHECK(asked == std::vector<std::uint32_t>{64, 68});
+    REQUIRE(n.kads.size() == 2);
+    CHECK(n.kads[1].data == text("gen-00000001"));
+    CHECK(n.kads[1].authenticated == 3);
+    asked.clear();
+    (void)d.capabilities();  // 44 bytes: one pass
+    CHECK(asked == std::vector<std::uint32_t>{64});
+}
