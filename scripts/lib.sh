@@ -3,6 +3,7 @@
 TAPEKEY_BUILD_PACKAGES=(
   build-essential cmake pkg-config
   libssl-dev libqrencode-dev libhpdf-dev libcli11-dev doctest-dev
+  libsystemd-dev   # key-use log forwarding to the journal (sd_journal_send)
   fonts-dejavu-core
 )
 TAPEKEY_TEST_PACKAGES=(
