@@ -2,6 +2,7 @@
 #include "tapekey/files.h"
 
 #include <fcntl.h>
+#include <stdio.h>  // renameat2, RENAME_NOREPLACE
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -83,52 +84,61 @@ void sync_dir(const std::filesystem::path& dir) {
 
 mode_t mode_bits(FileMode mode) { return mode == FileMode::secret ? 0600 : 0644; }
 
+Error exists_error(const std::filesystem::path& path) {
+    return Error(Errc::exists, path.string() + " already exists",
+                 "tapekey never overwrites a file unless you add --force");
+}
+
 }  // namespace
 
+// Both modes write a temporary file beside the target (created 0600 by
+// mkostemp, so a secret is never readable by others, not even while it is
+// written), fsync it, and then move it into place in one step: rename()
+// replaces, renameat2(RENAME_NOREPLACE) refuses an existing file. A crash
+// at any point leaves the old file or the new one, never a mix; at worst a
+// hidden `.NAME.tmp-XXXXXX` beside it.
 void write_file(const std::filesystem::path& path, std::span<const std::uint8_t> data, FileMode mode,
                 Overwrite overwrite) {
     const auto dir = path.parent_path();
-    if (overwrite == Overwrite::no) {
-        Fd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode_bits(mode)));
-        if (fd.get() < 0) {
-            if (errno == EEXIST) {
-                throw Error(Errc::exists, path.string() + " already exists",
-                            "tapekey never overwrites a file unless you add --force");
-            }
-            io_fail("create", path, errno);
-        }
-        // umask may have removed bits from a public file; a secret file is
-        // never wider than 0600 whatever the umask.
-        if (::fchmod(fd.get(), mode_bits(mode)) != 0) {
-            io_fail("set the mode of", path, errno);
-        }
-        try {
-            write_all(fd.get(), data, path);
-            sync_and_close(fd, path);
-        } catch (...) {
-            ::unlink(path.c_str());  // never leave half a file behind
-            throw;
-        }
-        sync_dir(dir);
-        return;
+    struct stat st {};
+    if (overwrite == Overwrite::no && ::lstat(path.c_str(), &st) == 0) {
+        throw exists_error(path);
     }
-    // Replace atomically: temporary file beside the target, then rename.
     std::string tmp_template = (dir.empty() ? std::filesystem::path(".") : dir).string() + "/." +
                                path.filename().string() + ".tmp-XXXXXX";
-    const int raw = ::mkostemp(tmp_template.data(), O_CLOEXEC);  // created 0600
+    const int raw = ::mkostemp(tmp_template.data(), O_CLOEXEC);
     if (raw < 0) {
         io_fail("create a temporary file beside", path, errno);
     }
     Fd fd(raw);
     const std::filesystem::path tmp(tmp_template);
     try {
+        // umask may have removed bits from a public file; a secret file is
+        // never wider than 0600 whatever the umask.
         if (::fchmod(fd.get(), mode_bits(mode)) != 0) {
             io_fail("set the mode of", tmp, errno);
         }
         write_all(fd.get(), data, tmp);
         sync_and_close(fd, tmp);
-        if (::rename(tmp.c_str(), path.c_str()) != 0) {
-            io_fail("replace", path, errno);
+        if (overwrite == Overwrite::yes) {
+            if (::rename(tmp.c_str(), path.c_str()) != 0) {
+                io_fail("replace", path, errno);
+            }
+        } else if (::renameat2(AT_FDCWD, tmp.c_str(), AT_FDCWD, path.c_str(), RENAME_NOREPLACE) != 0) {
+            if (errno == EEXIST) {
+                throw exists_error(path);
+            }
+            if (errno != EINVAL && errno != ENOSYS) {
+                io_fail("create", path, errno);
+            }
+            // A file system without renameat2: link() is exclusive too.
+            if (::link(tmp.c_str(), path.c_str()) != 0) {
+                if (errno == EEXIST) {
+                    throw exists_error(path);
+                }
+                io_fail("create", path, errno);
+            }
+            ::unlink(tmp.c_str());
         }
     } catch (...) {
         ::unlink(tmp.c_str());

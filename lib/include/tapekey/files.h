@@ -1,10 +1,10 @@
 // tapekey/files.h: reading and writing files without losing anything.
 //
-// New files are created exclusively (O_CREAT|O_EXCL|O_NOFOLLOW); an existing
-// file is replaced only when the caller passes Overwrite::yes (the CLI's
-// --force), and then atomically: a temporary file in the same folder is
-// written, fsync'd and renamed over the old one, and the folder is fsync'd,
-// so a crash leaves either the old or the new file, never a mix.
+// Every write is atomic: a temporary file in the same folder is written and
+// fsync'd, then moved into place, and the folder is fsync'd, so a crash
+// leaves the old file or the new one, never a mix. A new file never replaces
+// an existing one (or a symbolic link) unless the caller passes
+// Overwrite::yes (the CLI's --force).
 // Secret files are mode 0600 from the moment they exist.
 #pragma once
 

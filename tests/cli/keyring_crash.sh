@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# A crash or a full disk in the middle of a rotation loses nothing: strace
+# kills `tapekey keys rotate` at every write, fsync, rename and renameat2 it
+# makes (one run per point), or fails that call with ENOSPC, and after each
+# run the keyring must open and be either the old state or the new one:
+# one active generation at most, and never an active generation that is not
+# in a recovery bundle.
+. "$(dirname "$0")/lib.sh"
+command -v strace >/dev/null || fail "strace is needed; ./scripts/check installs it"
+
+"$TAPEKEY" init --home pristine 2>/dev/null
+"$TAPEKEY" ceremony --home pristine -k 2 --custodian A --custodian B --administrator Ann --witness Walt \
+  --out env --non-interactive 2>/dev/null
+before=$("$TAPEKEY" keys list --home pristine --json)
+matches() { { grep -o "$1" <<<"$2" || true; } | wc -l; }
+count() { matches '"id"' "$1"; }
+n_before=$(count "$before")
+
+# check HOME: the invariants after an interrupted rotation.
+check() {
+  local home=$1 what=$2
+  run keys list --home "$home" --json
+  [ "$RC" -eq 0 ] || fail "$what: the keyring does not open afterwards: $ERR"
+  local n active unescrowed
+  n=$(count "$OUT")
+  active=$(matches '"state":"active"' "$OUT")
+  unescrowed=$(matches '"state":"active"[^}]*"bundle":""' "$OUT")
+  [ "$n" -eq "$n_before" ] || [ "$n" -eq $((n_before + 1)) ] || fail "$what: $n generations"
+  [ "$active" -eq 1 ] || fail "$what: $active active generations"
+  [ "$unescrowed" -eq 0 ] || fail "$what: an active generation is not in any bundle"
+  CHECKS=$((CHECKS + 1))
+}
+
+points=0
+for call in write fsync rename renameat2; do
+  for n in $(seq 1 60); do
+    rm -rf h && cp -a pristine h
+    set +e
+    # (strace re-raises the tracee's SIGKILL on itself: exit 137)
+    (strace -f -o /dev/null -e trace="$call" -e inject="$call":signal=SIGKILL:when="$n" \
+      "$TAPEKEY" keys rotate --home h >/dev/null 2>&1)
+    rc=$?
+    set -e
+    if [ "$rc" -eq 0 ]; then
+      break  # fewer than n such calls: every point of this call was covered
+    fi
+    [ "$rc" -eq 137 ] || fail "$call #$n: expected the process to be killed, got exit $rc"
+    check h "killed at $call #$n"
+    points=$((points + 1))
+  done
+done
+[ "$points" -ge 20 ] || fail "only $points crash points were exercised"
+
+# A full disk at every write: refused with a clear message, state kept.
+full=0
+for n in $(seq 1 40); do
+  rm -rf h && cp -a pristine h
+  set +e
+  strace -f -o /dev/null -e trace=write -e inject=write:error=ENOSPC:when="$n" \
+    "$TAPEKEY" keys rotate --home h >/dev/null 2>.err
+  rc=$?
+  set -e
+  [ "$rc" -eq 0 ] && break
+  [ "$rc" -eq 1 ] || fail "ENOSPC at write #$n: exit $rc"
+  grep -q "No space left on device" .err || fail "ENOSPC at write #$n: the message does not say why: $(cat .err)"
+  check h "ENOSPC at write #$n"
+  full=$((full + 1))
+done
+[ "$full" -ge 5 ] || fail "only $full full-disk points were exercised"
+echo "keyring_crash: killed at $points points and failed $full writes with ENOSPC; the keyring always opened"
+done_ok
