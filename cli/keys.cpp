@@ -200,7 +200,7 @@ void collect_shares(ShareCollector& c, const std::vector<fs::path>& files) {
                 for_each_block(text, f.string(), [&](const std::string& origin, const SecretBytes& block) {
                     try {
                         c.add(decode_block(block, origin), origin);
-                        print_note(origin + ": accepted (" + std::to_string(c.count()) + " of " +
+                        print_note(origin + ": accepted (" + std::to_string(c.count()) + " so far, " +
                                    std::to_string(c.needed()) + " needed)");
                     } catch (const Error& e) {
                         ++failed;

@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+# Escrow refusals at restore, custodians' drills, escrow rotation, and the
+# interactive ceremony checklist (through a pseudo-terminal).
+. "$(dirname "$0")/lib.sh"
+
+run init --home home; expect_rc 0
+run init --home home
+expect_rc 1
+expect_err_has "a tapekey home already exists at home"
+run ceremony --home home -k 3 --custodian Alice --custodian Bob --custodian Carol --custodian Dan --custodian Erin \
+  --administrator Ann --witness Walt --out env --non-interactive
+expect_rc 0
+expect_err_has "checked 10 of 10 groups of 3 shares: each rebuilds the escrow key"
+for f in env/*.txt; do expect_mode "$f" 600; done
+run ceremony --home home -k 2 --custodian X --custodian Y --administrator Ann --witness Walt --out env2 --non-interactive
+expect_rc 1
+expect_err_has "this home already has an escrow key"
+# The administrator holds no share.
+run init --home h2; expect_rc 0
+run ceremony --home h2 -k 2 --custodian Ann --custodian Bob --administrator Ann --witness Walt --out e2 --non-interactive
+expect_rc 2
+expect_err_has "'Ann' cannot be both a custodian and the ceremony administrator or witness"
+run bundle export --home home --out b.tkb; expect_rc 0
+
+# Drills: every custodian checks a share alone, with the escrow file only.
+cp home/escrow.pub escrow-copy.pub
+for f in env/*.txt; do
+  run shares verify "$f" --escrow escrow-copy.pub
+  expect_rc 0
+  expect_out_has "checksum, set and commitment ok"
+done
+"$TAPEKEY" init --home other >/dev/null 2>&1
+"$TAPEKEY" ceremony --home other -k 2 --custodian P --custodian Q --administrator A --witness W --out otherenv \
+  --non-interactive >/dev/null 2>&1
+run shares verify otherenv/share-1-P.txt --escrow escrow-copy.pub
+expect_rc 1
+expect_err_has "share 1 (Alice) fails: it belongs to set"
+
+# Restore: every bad share is named and set aside; enough good ones still restore.
+awk 'NR==12 { $3 = ($3 == "AAAA") ? "BBBB" : "AAAA" } { print }' env/share-3-Carol.txt > typo.txt
+run restore --home r1 --bundle b.tkb typo.txt otherenv/share-2-Q.txt env/share-1-Alice.txt env/share-1-Alice.txt \
+  env/share-4-Dan.txt env/share-5-Erin.txt
+expect_rc 0
+expect_err_has "typo.txt: line 2 has a typo"
+expect_err_has "otherenv/share-2-Q.txt: share 2 (Bob) is refused: it belongs to set"
+expect_err_has "env/share-1-Alice.txt: share 1 (Alice) was already entered (env/share-1-Alice.txt)"
+expect_err_has "restored 1 generations into r1"
+# Fewer than k good shares: refused, nothing written.
+run restore --home r2 --bundle b.tkb env/share-1-Alice.txt typo.txt env/share-2-Bob.txt
+expect_rc 1
+expect_err_has "3 good shares are needed and 2 were accepted (1 refused, above)"
+[ ! -e r2 ] || fail "a failed restore left a home behind"
+# A bundle with one byte changed.
+cp b.tkb bad.tkb
+printf '\x55' | dd of=bad.tkb bs=1 seek=200 conv=notrunc status=none
+run restore --home r3 --bundle bad.tkb env/share-1-Alice.txt env/share-2-Bob.txt env/share-3-Carol.txt
+expect_rc 1
+expect_err_has "bad.tkb: the bundle is damaged (its checksum does not match)"
+# Restore never replaces an existing home.
+run restore --home home --bundle b.tkb env/share-1-Alice.txt env/share-2-Bob.txt env/share-3-Carol.txt
+expect_rc 1
+expect_err_has "a tapekey home already exists at home"
+
+# Escrow rotation: Bob leaves; a quorum of the old shares authorises new shares.
+run escrow rotate --home home -k 2 --custodian Alice --custodian Carol --custodian Frank --administrator Ann \
+  --witness Walt --out newenv --non-interactive --share env/share-1-Alice.txt --share env/share-3-Carol.txt \
+  --share env/share-5-Erin.txt
+expect_rc 0
+expect_err_has "the escrow key is rebuilt and matches fingerprint"
+run bundle export --home home --out b2.tkb; expect_rc 0
+# The new shares restore the new bundle; the old shares do not.
+run restore --home r4 --bundle b2.tkb newenv/share-1-Alice.txt newenv/share-3-Frank.txt
+expect_rc 0
+run restore --home r5 --bundle b2.tkb env/share-1-Alice.txt env/share-2-Bob.txt env/share-3-Carol.txt
+expect_rc 1
+expect_err_has "is refused: it belongs to set"
+[ -f home/escrow.pub.prev ] || fail "the old escrow file was not kept"
+
+# The interactive ceremony: the checklist at a terminal.
+command -v python3 >/dev/null || fail "python3 is needed for the terminal test"
+"$TAPEKEY" init --home ih >/dev/null 2>&1
+python3 - "$TAPEKEY" <<'PY'
+import os, pty, re, select, sys, time
+tapekey = sys.argv[1]
+pid, fd = pty.fork()
+if pid == 0:
+    os.execv(tapekey, [tapekey, "ceremony", "--home", "ih", "-k", "2", "--custodian", "Alice",
+                       "--custodian", "Bob", "--out", "ienv"])
+seen = b""
+def expect(pattern, timeout=30):
+    global seen
+    end = time.time() + timeout
+    while time.time() < end:
+        m = re.search(pattern.encode(), seen)
+        if m:
+            seen = seen[m.end():]
+            return
+        r, _, _ = select.select([fd], [], [], 0.2)
+        if r:
+            try:
+                seen += os.read(fd, 4096)
+            except OSError:
+                break
+    sys.exit(f"FAIL: expected {pattern!r}, got {seen.decode(errors='replace')!r}")
+def send(s):
+    os.write(fd, s.encode() + b"\n")
+expect(r"administrator's name: "); send("Ann")
+expect(r"witness's name: "); send("Walt")
+expect(r"is custodian Alice present"); send("yes")
+expect(r"is custodian Bob present"); send("yes")
+expect(r"share 1 for Alice"); expect(r"bag serial: "); send("TEB-0001")
+expect(r"handed to Alice"); send("yes")
+expect(r"share 2 for Bob"); expect(r"bag serial: "); send("TEB-0002")
+expect(r"handed to Bob"); send("yes")
+expect(r"ceremony record")
+_, status = os.waitpid(pid, 0)
+assert os.waitstatus_to_exitcode(status) == 0
+PY
+grep -q "custodian 1 Alice commitment .* bag TEB-0001" ih/ceremonies/ceremony-*.txt || fail "bag serial not recorded"
+grep -q "administrator Ann" ih/ceremonies/ceremony-*.txt || fail "administrator not recorded"
+CHECKS=$((CHECKS + 2))
+done_ok
