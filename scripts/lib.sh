@@ -12,6 +12,7 @@ TAPEKEY_TEST_PACKAGES=(
   ssss         # the baseline in bench/compare
   hyperfine    # not required; bench/compare times runs itself
   sg3-utils    # sg_raw: an independent SCSI client (drive interop, cartridge writes in tests)
+  stenc        # an independent tape-encryption client (drive interop, tests/interop/stenc_drive.sh)
   strace       # kills or fails a command at chosen system calls (keyring crash tests)
 )
 

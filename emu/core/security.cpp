@@ -128,7 +128,8 @@ tapekey::NextBlockStatus Emulator::next_block_status() const {
         s.encryption = tapekey::BlockEncryption::not_a_block;
         return s;
     }
-    s.compression_status = 3;  // not compressed
+    // COMPRESSION STATUS 0: not reported, as HP, IBM and T10000 drives do
+    // (stenc 1.0.7 cannot print the value 3).
     if (!b.encrypted) {
         s.encryption = tapekey::BlockEncryption::clear;
         return s;
