@@ -14,6 +14,8 @@ TAPEKEY_TEST_PACKAGES=(
   sg3-utils    # sg_raw: an independent SCSI client (drive interop, cartridge writes in tests)
   stenc        # an independent tape-encryption client (drive interop, tests/interop/stenc_drive.sh)
   strace       # kills or fails a command at chosen system calls (keyring crash tests)
+  user-mode-linux  # a real Linux kernel as a process: the real-kernel tier (tests/kernel/run)
+  busybox-static   # that tier's guest init (insmod, mount, halt)
 )
 
 # Installs the packages that are missing (apt-get; through sudo when not root).
