@@ -1,6 +1,6 @@
 // check.h: how the emulator's commands end with CHECK CONDITION (private to
 // emu/core). A command throws Emulator::Check; execute() turns it into
-// status 02h and fixed-format sense (SPC-4 4.5.3).
+// status 02h and fixed-format sense (SPC-4 fixed format).
 #pragma once
 
 #include <optional>
@@ -24,7 +24,7 @@ struct Emulator::Check {
 }
 
 // 05/24/00 invalid field in CDB, or 05/26/00 invalid field in parameter
-// list, with the sense-key specific field pointer (SPC-4 4.5.2.4.2).
+// list, with the sense-key specific field pointer (SPC-4, sense-key specific data).
 [[noreturn]] inline void invalid_field(bool in_cdb, std::size_t byte, std::optional<std::uint8_t> bit_no) {
     tapekey::scsi::Sense s;
     s.key = tapekey::scsi::illegal_request;

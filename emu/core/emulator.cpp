@@ -1,6 +1,5 @@
 // The emulator's SCSI commands other than the security protocol ones:
-// SPC-4 (INQUIRY 6.6, TEST UNIT READY 6.47, REQUEST SENSE 6.39, MODE SENSE
-// 6.11/6.12) and SSC-4 (READ BLOCK LIMITS, LOAD UNLOAD, REWIND, READ(6),
+// SPC-4 (INQUIRY, TEST UNIT READY, REQUEST SENSE, MODE SENSE(6)/(10)) and SSC-4 (READ BLOCK LIMITS, LOAD UNLOAD, REWIND, READ(6),
 // WRITE(6), WRITE FILEMARKS(6), SPACE(6), READ POSITION), variable-block
 // mode only, one partition.
 #include <algorithm>
@@ -35,7 +34,7 @@ Identity identity_of(Persona p) {
     return {"EMU", "TKE0000000"};
 }
 
-// Space-padded ASCII field of a fixed width (SPC-4 4.4.1).
+// Space-padded ASCII field of a fixed width (SPC-4 ASCII data field).
 void put_ascii(std::vector<std::uint8_t>& out, std::string_view s, std::size_t width) {
     for (std::size_t i = 0; i < width; ++i) {
         out.push_back(static_cast<std::uint8_t>(i < s.size() ? s[i] : ' '));
@@ -72,7 +71,7 @@ Result Emulator::execute(std::span<const std::uint8_t> cdb, std::span<const std:
             invalid_cdb(0);
         }
         // A pending unit attention ends any command but INQUIRY and REQUEST
-        // SENSE, once (SAM-5 5.14, SPC-4 5.12).
+        // SENSE, once (SAM-5, SPC-4 unit attention condition).
         if (m_unit_attention && cdb[0] != 0x12 && cdb[0] != 0x03) {
             const auto [asc, ascq] = *m_unit_attention;
             m_unit_attention.reset();
@@ -138,7 +137,7 @@ Cartridge& Emulator::medium() {
     return m_shelf.at(m_loaded);
 }
 
-// SPC-4 6.6: standard data (36 bytes) or VPD pages 00h, 80h, 83h.
+// SPC-4 INQUIRY: standard data (36 bytes) or VPD pages 00h, 80h, 83h.
 Result Emulator::inquiry(std::span<const std::uint8_t> cdb) {
     const bool evpd = (cdb[1] & 1u) != 0;
     const std::uint8_t page = cdb[2];
@@ -189,7 +188,7 @@ Result Emulator::inquiry(std::span<const std::uint8_t> cdb) {
     return r;
 }
 
-// SPC-4 6.39: the pending unit attention, or the medium state, or NO SENSE;
+// SPC-4 REQUEST SENSE: the pending unit attention, or the medium state, or NO SENSE;
 // DESC = 1 asks for descriptor format.
 Result Emulator::request_sense(std::span<const std::uint8_t> cdb) {
     sk::Sense s;
@@ -210,7 +209,7 @@ Result Emulator::request_sense(std::span<const std::uint8_t> cdb) {
     return r;
 }
 
-// SPC-4 6.11/6.12 and SSC-4 8.3: header, one block descriptor (density code,
+// SPC-4 MODE SENSE(6)/(10) and SSC-4 mode parameters: header, one block descriptor (density code,
 // variable block length), and the data compression page 0Fh when asked.
 Result Emulator::mode_sense(std::span<const std::uint8_t> cdb, bool ten) {
     const bool dbd = (cdb[1] & 0x08u) != 0;
@@ -232,7 +231,7 @@ Result Emulator::mode_sense(std::span<const std::uint8_t> cdb, bool ten) {
     }
     const std::size_t descriptors = body.size();
     if (page == 0x0F || page == 0x3F) {
-        // data compression page (SSC-4 8.3.2): DCE 0, DCC 1, DDE 1, no algorithm
+        // data compression page (SSC-4): DCE 0, DCC 1, DDE 1, no algorithm
         for (const unsigned b : {0x0Fu, 0x0Eu, 0x40u, 0x80u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u}) {
             put8(body, b);
         }
@@ -260,7 +259,7 @@ Result Emulator::mode_sense(std::span<const std::uint8_t> cdb, bool ten) {
     return r;
 }
 
-// SSC-4 7.2 LOAD UNLOAD: LOAD 1 threads the cartridge, 0 unloads it.
+// SSC-4 LOAD UNLOAD: LOAD 1 threads the cartridge, 0 unloads it.
 Result Emulator::load_unload(std::span<const std::uint8_t> cdb) {
     if (m_loaded.empty()) {
         fail(sk::not_ready, 0x3A, 0x00);
@@ -285,13 +284,13 @@ void Emulator::unload() {
     m_position = 0;
     m_wrong_key_reads = 0;
     m_locked_out = false;
-    if (m_ckod) {  // SSC-4 8.5.3.2: clear key on demount
+    if (m_ckod) {  // SSC-4 8.5, SPOUT page 0010h: clear key on demount
         clear_key();
         m_unit_attention = std::make_pair(std::uint8_t{0x2A}, std::uint8_t{0x12});
     }
 }
 
-// SSC-4 7.4 READ(6), variable mode: one block per command.
+// SSC-4 READ(6), variable mode: one block per command.
 Result Emulator::read6(std::span<const std::uint8_t> cdb) {
     const bool fixed = (cdb[1] & 1u) != 0;
     const bool sili = (cdb[1] & 2u) != 0;
@@ -336,7 +335,7 @@ Result Emulator::read6(std::span<const std::uint8_t> cdb) {
     return r;
 }
 
-// SSC-4 7.x WRITE(6), variable mode: the data-out is one block. Writing
+// SSC-4 WRITE(6), variable mode: the data-out is one block. Writing
 // ends the data at the new block (everything after it is gone).
 Result Emulator::write6(std::span<const std::uint8_t> cdb, std::span<const std::uint8_t> data_out) {
     if ((cdb[1] & 1u) != 0) {

@@ -133,7 +133,7 @@ private:
 
     Persona m_persona;
     bool m_strict;
-    // Data encryption parameters (SSC-4 8.5.3.2), one set for all I_T nexus.
+    // Data encryption parameters (SSC-4 8.5, SPOUT page 0010h), one set for all I_T nexus.
     tapekey::EncryptionMode m_encryption = tapekey::EncryptionMode::disable;
     tapekey::DecryptionMode m_decryption = tapekey::DecryptionMode::disable;
     std::uint8_t m_algorithm_index = 0;

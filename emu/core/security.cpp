@@ -1,5 +1,5 @@
-// The emulator's SECURITY PROTOCOL IN/OUT (SPC-4 6.30/6.31), protocols 00h
-// (SPC-4 7.7.1) and 20h Tape Data Encryption (SSC-4 8.5), and what the
+// The emulator's SECURITY PROTOCOL IN/OUT (SPC-4 SECURITY PROTOCOL IN/OUT), protocols 00h
+// (SPC-4 security protocol 00h) and 20h Tape Data Encryption (SSC-4 8.5), and what the
 // encryption parameters do to READ and WRITE. The pages are built and parsed
 // with the library's codec (lib/src/drive/pages.cpp), whose layouts the
 // golden vectors pin to the T10 tables.
@@ -99,7 +99,7 @@ tapekey::EncryptionStatus Emulator::encryption_status() const {
     return s;
 }
 
-// SSC-4 8.5.2.8. No status 1 while a block is under the head (the emulator
+// SSC-4 8.5, page 0021h. No status 1 while a block is under the head (the emulator
 // has every block "in its buffer"); status 1 at end of data; a blank
 // cartridge answers 08/14/03 as an HP LTO-4 does; LTO-3 media: status 0.
 tapekey::NextBlockStatus Emulator::next_block_status() const {
@@ -220,7 +220,7 @@ Result Emulator::security_out(std::span<const std::uint8_t> cdb, std::span<const
     return {};
 }
 
-// SSC-4 8.5.3.2, with the rejections drives document (05/26/00 with a
+// SSC-4 8.5, SPOUT page 0010h, with the rejections drives document (05/26/00 with a
 // field pointer; ssc-encryption.md 3.8): every check happens before any
 // parameter changes, so a refused page changes nothing.
 void Emulator::set_data_encryption(std::span<const std::uint8_t> page) {
@@ -370,7 +370,7 @@ Block Emulator::make_block(std::span<const std::uint8_t> data) {
     return b;
 }
 
-// SSC-4 8.5.3.2 DECRYPTION MODE against the block (ssc-encryption.md 4.1):
+// SSC-4 8.5, SPOUT page 0010h DECRYPTION MODE against the block (ssc-encryption.md 4.1):
 // DISABLE 07/74/01, RAW the stored bytes, DECRYPT/MIXED with another key
 // 07/74/03 (ten in a row lock the drive: 07/26/10), a damaged block
 // 07/74/04, a clear block under DECRYPT 07/74/02.

@@ -1,7 +1,7 @@
 // tapekey/drive.h: the tape drive's encryption, through one interface.
 //
 // A Drive talks to an LTO drive with SECURITY PROTOCOL IN/OUT (SPC-4
-// 6.30/6.31), security protocol 20h, Tape Data Encryption (SSC-4 8.5), over
+// SECURITY PROTOCOL IN/OUT), security protocol 20h, Tape Data Encryption (SSC-4 8.5), over
 // one transport: Linux SG_IO on /dev/sgN or /dev/nstN, or the embedded
 // software drive named emu:PATH. docs/spec/ssc-pages.md has every byte we
 // send and parse; docs/drive.md is the user's guide.
@@ -33,7 +33,7 @@ namespace detail {
 class Transport;
 }
 
-// SSC-4 8.5.3.2 ENCRYPTION MODE and DECRYPTION MODE values.
+// SSC-4 8.5, SPOUT page 0010h ENCRYPTION MODE and DECRYPTION MODE values.
 enum class EncryptionMode : std::uint8_t { disable = 0, external = 1, encrypt = 2 };
 enum class DecryptionMode : std::uint8_t { disable = 0, raw = 1, decrypt = 2, mixed = 3 };
 
@@ -43,7 +43,7 @@ const char* to_string(DecryptionMode m) noexcept;
 // SFSC security algorithm code of AES-256-GCM with a 128-bit tag (LTO).
 inline constexpr std::uint32_t aes256_gcm_algorithm = 0x00010014u;
 
-// Key-associated data descriptor (SSC-4 8.5.4.2.1).
+// Key-associated data descriptor (SSC-4r03 8.5.4.2.1 Table 197).
 enum class KadType : std::uint8_t { ukad = 0, akad = 1, nonce = 2, mkad = 3, wkkad = 4 };
 struct Kad {
     std::uint8_t type = 0;           // KadType value (other values kept as received)
@@ -143,7 +143,7 @@ struct NextBlockStatus {
     std::optional<std::vector<std::uint8_t>> ukad() const;
 };
 
-// Standard INQUIRY data and the unit serial number (SPC-4 6.6, 7.8.15).
+// Standard INQUIRY data and the unit serial number (SPC-4 INQUIRY, VPD page 80h).
 struct DriveIdentity {
     std::uint8_t device_type = 0;  // 1: sequential-access
     std::string vendor, product, revision, serial;

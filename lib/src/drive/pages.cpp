@@ -1,5 +1,5 @@
 // Tape Data Encryption pages: docs/spec/ssc-pages.md, SSC-4 8.5, SPC-4
-// 6.30/6.31/7.7. Offsets in comments are bytes from the start of the page.
+// SECURITY PROTOCOL IN/OUT/7.7. Offsets in comments are bytes from the start of the page.
 #include "drive/pages.h"
 
 #include <algorithm>
@@ -71,7 +71,7 @@ std::size_t declared_page_size(std::span<const std::uint8_t> received, std::uint
     return std::size_t{4} + r.u16("PAGE LENGTH");
 }
 
-// SPC-4 7.7.1.3: bytes 0-5 reserved, 6-7 SUPPORTED SECURITY PROTOCOL LIST
+// SPC-4 security protocol 00h, page 0000h: bytes 0-5 reserved, 6-7 SUPPORTED SECURITY PROTOCOL LIST
 // LENGTH, then one byte per protocol.
 std::vector<std::uint8_t> decode_protocol_list(std::span<const std::uint8_t> received) {
     Reader r(received, "supported security protocol list");
@@ -88,7 +88,7 @@ std::vector<std::uint8_t> encode_protocol_list(std::span<const std::uint8_t> pro
     return out;
 }
 
-// SSC-4 8.5.2.2/8.5.2.3: header, then 2-byte page codes in ascending order.
+// SSC-4 8.5, pages 0000h/0001h: header, then 2-byte page codes in ascending order.
 std::vector<std::uint16_t> decode_page_list(std::span<const std::uint8_t> received, std::uint16_t page) {
     const auto name = page_name(page, page == page_in_support ? "in support" : "out support");
     Reader r(page_body(received, page, name), name);
@@ -111,7 +111,7 @@ std::vector<std::uint8_t> encode_page_list(std::uint16_t page, std::span<const s
     return finish(std::move(out));
 }
 
-// SSC-4 8.5.2.4 (Data Encryption Capabilities): 20-byte header, then
+// SSC-4 8.5, page 0010h (Data Encryption Capabilities): 20-byte header, then
 // algorithm descriptors of 4 + DESCRIPTOR LENGTH bytes.
 Capabilities decode_capabilities(std::span<const std::uint8_t> received) {
     const auto name = page_name(page_capabilities, "data encryption capabilities");
@@ -188,7 +188,7 @@ std::vector<std::uint8_t> encode_capabilities(const Capabilities& caps) {
     return finish(std::move(out));
 }
 
-// SSC-4 8.5.2.5 (Supported Key Formats): one byte per key format.
+// SSC-4 8.5, page 0011h (Supported Key Formats): one byte per key format.
 std::vector<std::uint8_t> decode_key_formats(std::span<const std::uint8_t> received) {
     const auto name = page_name(page_key_formats, "supported key formats");
     const auto body = page_body(received, page_key_formats, name);
@@ -204,7 +204,7 @@ std::vector<std::uint8_t> encode_key_formats(std::span<const std::uint8_t> forma
     return finish(std::move(out));
 }
 
-// SSC-4 8.5.2.6 (Data Encryption Management Capabilities), 16 bytes.
+// SSC-4 8.5, page 0012h (Data Encryption Management Capabilities), 16 bytes.
 ManagementCapabilities decode_management_capabilities(std::span<const std::uint8_t> received) {
     const auto name = page_name(page_management_capabilities, "data encryption management capabilities");
     Reader r(page_body(received, page_management_capabilities, name), name);
@@ -233,7 +233,7 @@ std::vector<std::uint8_t> encode_management_capabilities(const ManagementCapabil
     return finish(std::move(out));
 }
 
-// SSC-4 8.5.4.2.1 Table 197: type, AUTHENTICATED, length, descriptor.
+// SSC-4r03 8.5.4.2.1 Table 197: type, AUTHENTICATED, length, descriptor.
 std::vector<Kad> decode_kads(std::span<const std::uint8_t> page, std::size_t offset, const char* page_title) {
     Reader r(page.subspan(offset), page_title, offset);
     std::vector<Kad> kads;
@@ -260,7 +260,7 @@ void encode_kads(std::vector<std::uint8_t>& out, std::span<const Kad> kads) {
     }
 }
 
-// SSC-4 8.5.2.7 (Data Encryption Status): 24-byte header, then KADs.
+// SSC-4 8.5, page 0020h (Data Encryption Status): 24-byte header, then KADs.
 EncryptionStatus decode_status(std::span<const std::uint8_t> received) {
     const auto name = page_name(page_status, "data encryption status");
     const auto body = page_body(received, page_status, name);
@@ -301,7 +301,7 @@ std::vector<std::uint8_t> encode_status(const EncryptionStatus& s) {
     return finish(std::move(out));
 }
 
-// SSC-4 8.5.2.8 (Next Block Encryption Status): 16-byte header, then KADs.
+// SSC-4 8.5, page 0021h (Next Block Encryption Status): 16-byte header, then KADs.
 NextBlockStatus decode_next_block(std::span<const std::uint8_t> received) {
     const auto name = page_name(page_next_block, "next block encryption status");
     const auto body = page_body(received, page_next_block, name);
@@ -336,7 +336,7 @@ std::vector<std::uint8_t> encode_next_block(const NextBlockStatus& s) {
     return finish(std::move(out));
 }
 
-// SSC-4 8.5.3.2 (Set Data Encryption), the key-loading page.
+// SSC-4 8.5, SPOUT page 0010h (Set Data Encryption), the key-loading page.
 SecretBytes encode_set_data_encryption(const SetDataEncryption& p, std::span<const std::uint8_t> key) {
     std::vector<std::uint8_t> tail;  // KAD descriptors: not secret
     encode_kads(tail, p.kads);

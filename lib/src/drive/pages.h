@@ -25,10 +25,10 @@ namespace tapekey::scsi {
 
 inline constexpr std::uint8_t op_spin = 0xA2;
 inline constexpr std::uint8_t op_spout = 0xB5;
-inline constexpr std::uint8_t protocol_info = 0x00;  // SPC-4 7.7.1 security protocol information
+inline constexpr std::uint8_t protocol_info = 0x00;  // SPC-4 security protocol 00h security protocol information
 inline constexpr std::uint8_t protocol_tde = 0x20;   // tape data encryption (SSC-4 8.5)
 
-// SPIN pages of protocol 20h (SSC-4 8.5.2) and the one SPOUT page we send.
+// SPIN pages of protocol 20h (SSC-4 8.5) and the one SPOUT page we send.
 enum Page : std::uint16_t {
     page_in_support = 0x0000,
     page_out_support = 0x0001,
@@ -46,15 +46,15 @@ inline constexpr std::uint32_t max_allocation = 8192;
 inline constexpr std::uint32_t first_pass_allocation = 64;
 
 using Cdb12 = std::array<std::uint8_t, 12>;
-// SPC-4 6.30: A2h, protocol, SPS (page), INC_512 = 0, allocation length.
+// SPC-4 SECURITY PROTOCOL IN: A2h, protocol, SPS (page), INC_512 = 0, allocation length.
 Cdb12 spin_cdb(std::uint8_t protocol, std::uint16_t page, std::uint32_t allocation_length) noexcept;
-// SPC-4 6.31: B5h, protocol, SPS (page), INC_512 = 0, transfer length.
+// SPC-4 SECURITY PROTOCOL OUT: B5h, protocol, SPS (page), INC_512 = 0, transfer length.
 Cdb12 spout_cdb(std::uint8_t protocol, std::uint16_t page, std::uint32_t transfer_length) noexcept;
 
 // 4 + PAGE LENGTH of a received page header; throws if fewer than 4 bytes.
 std::size_t declared_page_size(std::span<const std::uint8_t> received, std::uint16_t page);
 
-// SPIN 00h/0000h, supported security protocol list (SPC-4 7.7.1.3).
+// SPIN 00h/0000h, supported security protocol list (SPC-4 security protocol 00h, page 0000h).
 std::vector<std::uint8_t> decode_protocol_list(std::span<const std::uint8_t> received);
 std::vector<std::uint8_t> encode_protocol_list(std::span<const std::uint8_t> protocols);
 
@@ -82,7 +82,7 @@ std::vector<std::uint8_t> encode_status(const EncryptionStatus& s);
 NextBlockStatus decode_next_block(std::span<const std::uint8_t> received);
 std::vector<std::uint8_t> encode_next_block(const NextBlockStatus& s);
 
-// KAD descriptors (SSC-4 8.5.4.2.1, Table 197) from `offset` to the end.
+// KAD descriptors (SSC-4r03 8.5.4.2.1, Table 197) from `offset` to the end.
 std::vector<Kad> decode_kads(std::span<const std::uint8_t> page, std::size_t offset, const char* page_name);
 void encode_kads(std::vector<std::uint8_t>& out, std::span<const Kad> kads);
 

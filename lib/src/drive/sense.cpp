@@ -1,5 +1,4 @@
-// Sense data: SPC-4 4.5.2 (descriptor format), 4.5.3 (fixed format), 4.5.6
-// (sense keys), and the additional sense codes of SPC-4 Annex D that a tape
+// Sense data: SPC-4 sense data (descriptor and fixed formats, sense keys), and the additional sense codes of SPC-4 Annex D that a tape
 // drive with encryption returns (docs/spec/ssc-pages.md section 6).
 #include "drive/sense.h"
 

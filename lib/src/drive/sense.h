@@ -1,4 +1,4 @@
-// sense.h: SCSI sense data (SPC-4 4.5), both formats, into what happened and
+// sense.h: SCSI sense data (SPC-4 sense data), both formats, into what happened and
 // what to do (private). The emulator builds its sense with the same types.
 #pragma once
 
@@ -10,7 +10,7 @@
 
 namespace tapekey::scsi {
 
-// SPC-4 4.5.6 Table 52, sense keys.
+// SPC-4 sense keys.
 enum SenseKey : std::uint8_t {
     no_sense = 0x0,
     recovered_error = 0x1,
@@ -29,9 +29,9 @@ struct Sense {
     std::uint8_t key = 0;
     std::uint8_t asc = 0;
     std::uint8_t ascq = 0;
-    bool filemark = false, eom = false, ili = false;  // stream bits (SSC-4 4.2.x)
+    bool filemark = false, eom = false, ili = false;  // stream bits (SSC-4)
     std::optional<std::uint64_t> information;        // VALID set
-    // Sense-key specific field pointer (SPC-4 4.5.2.4.2), when SKSV is set.
+    // Sense-key specific field pointer (SPC-4, sense-key specific data), when SKSV is set.
     bool sksv = false;
     bool command = false;                 // C/D: 1 the CDB, 0 the parameter list
     std::optional<std::uint8_t> bit_pointer;  // BPV set
