@@ -31,6 +31,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -135,16 +136,12 @@ struct Mapping {
     Mapping(const Mapping&) = delete;
     Mapping& operator=(const Mapping&) = delete;
 
-    // Blocks until the kernel raises the interrupt; false on a signal.
-    bool wait() const {
+    // Blocks until the kernel raises the interrupt or a signal arrives.
+    void wait() const {
         std::uint32_t count = 0;
-        if (::read(fd, &count, sizeof count) == static_cast<ssize_t>(sizeof count)) {
-            return true;
+        if (::read(fd, &count, sizeof count) != static_cast<ssize_t>(sizeof count) && errno != EINTR) {
+            os_error("read from the uio device");
         }
-        if (errno == EINTR) {
-            return false;
-        }
-        os_error("read from the uio device");
     }
     // Tells the kernel that completed entries wait in the ring.
     void notify() const {
@@ -204,7 +201,7 @@ private:
     tapeemu::Emulator::Snapshot m_snapshot;  // as last written
 };
 
-// 04/44/00 INTERNAL TARGET FAILURE (SPC-4 Table 48): what the initiator
+// 04/44/00 INTERNAL TARGET FAILURE (SPC-4 sense codes): what the initiator
 // sees when the handler itself fails (e.g. the state file is unreadable).
 tapeemu::Result internal_failure() {
     tapekey::scsi::Sense s;
@@ -222,13 +219,12 @@ int serve(const Options& o) {
     ::sigaction(SIGTERM, &sa, nullptr);
     ::sigaction(SIGINT, &sa, nullptr);
 
-    std::FILE* trace_out = nullptr;
-    if (!o.trace.empty()) {
-        trace_out = std::fopen(o.trace.c_str(), "ae");
-        if (trace_out == nullptr) {
-            os_error("cannot open the trace file " + o.trace);
-        }
+    const std::unique_ptr<std::FILE, int (*)(std::FILE*)> trace_file(
+        o.trace.empty() ? nullptr : std::fopen(o.trace.c_str(), "ae"), &std::fclose);
+    if (!o.trace.empty() && !trace_file) {
+        os_error("cannot open the trace file " + o.trace);
     }
+    std::FILE* const trace_out = trace_file.get();
     OwnedDrive drive(o.state);
     const Mapping map(o.uio);
     tapeemu::tcmu::Ring ring({map.base, map.size});
@@ -258,12 +254,7 @@ int serve(const Options& o) {
         if (stats.commands + stats.pads + stats.tmrs > 0) {
             map.notify();
         }
-        if (!map.wait()) {
-            continue;
-        }
-    }
-    if (trace_out != nullptr) {
-        std::fclose(trace_out);
+        map.wait();  // SIGTERM/SIGINT end the loop
     }
     return 0;
 }

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "tapekey/error.h"
+#include "tapekey/secret.h"
 #include "uapi.h"
 
 namespace tapeemu::tcmu {
@@ -197,6 +198,23 @@ void Ring::complete(std::uint32_t at, std::uint32_t length, const Executor& exec
             data_out.insert(data_out.end(), from.begin(), from.end());
         }
     }
+    // Data-out may be a SECURITY PROTOCOL OUT page holding a key: wipe our
+    // copy and the kernel's data area once the drive has it, on every path.
+    struct Wipe {
+        std::vector<std::uint8_t>& copy;
+        const std::vector<Piece>& shared;
+        std::span<std::uint8_t> area;
+        bool out;
+        ~Wipe() {
+            tapekey::secure_wipe(copy);
+            for (const auto& p : shared) {
+                if (out) {
+                    tapekey::secure_wipe(area.subspan(p.at, p.size));
+                }
+            }
+        }
+    };
+    const Wipe wipe{data_out, pieces, m_shared, out};
     const Result r = execute(cdb, data_out, out ? 0 : static_cast<std::uint32_t>(total));
 
     std::uint32_t read_len = 0;

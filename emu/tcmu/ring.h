@@ -64,7 +64,9 @@ public:
     // goes to `execute` and its status, sense and data-in are written back
     // into the entry and its iovecs; PAD entries are skipped; TMR entries
     // (task management notices) need nothing, since no command is ever left
-    // in flight. cmd_tail is advanced after each entry; the caller then
+    // in flight. Data-out is wiped, in our copy and in the shared area, once
+    // executed (it may hold a key). cmd_tail is advanced after each entry;
+    // the caller then
     // tells the kernel (a 4-byte write to /dev/uioN). Throws Error(device)
     // when an entry or an offset falls outside the area: the kernel and the
     // handler disagree about the ring, and carrying on would corrupt it.

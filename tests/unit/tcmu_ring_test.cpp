@@ -195,7 +195,7 @@ TEST_CASE("tcmu: data-in is scattered over the iovecs and its length reported") 
     CHECK(Bytes(second.begin(), second.begin() + 24) == Bytes(all.begin() + 16, all.end()));
 }
 
-TEST_CASE("tcmu: data-out is gathered from the iovecs; nothing is reported back") {
+TEST_CASE("tcmu: data-out is gathered from the iovecs, then wiped; nothing is reported back") {
     Area a;
     Ring ring(a.bytes);
     Seen seen;
@@ -207,6 +207,9 @@ TEST_CASE("tcmu: data-out is gathered from the iovecs; nothing is reported back"
     CHECK(seen.cdb.size() == 12);
     CHECK(a.status(at) == 0);
     CHECK((a.uflags(at) & L.uflag_read_len) == 0);
+    // A SECURITY PROTOCOL OUT page holds the key: not left in the shared area.
+    CHECK(a.piece(a.iov(at, 0)) == Bytes(20, 0));
+    CHECK(a.piece(a.iov(at, 1)) == Bytes(32, 0));
 }
 
 TEST_CASE("tcmu: CHECK CONDITION carries the sense and the data transferred before it") {
