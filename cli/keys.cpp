@@ -9,9 +9,11 @@
 
 #include "commands.h"
 #include "share_input.h"
+#include "tapekey/audit_log.h"
 #include "tapekey/bundle.h"
 #include "tapekey/config.h"
 #include "tapekey/drive.h"
+#include "tapekey/generation.h"
 #include "tapekey/error.h"
 #include "tapekey/escrow.h"
 #include "tapekey/files.h"
@@ -61,9 +63,17 @@ SecretBytes passphrase_from(const HomeOptions& o, const char* prompt) {
     return read_hidden_line(prompt, eof);
 }
 
-KeyStore open_store(const HomeOptions& o) {
+KeyStore open_store(const HomeOptions& o, const std::string& command) {
     const Home home = Home::locate(o.home);
-    return KeyStore::open(home, [&] { return passphrase_from(o, "passphrase of the machine key (not echoed): "); });
+    return KeyStore::open(
+        home, [&] { return passphrase_from(o, "passphrase of the machine key (not echoed): "); }, command);
+}
+
+// Prints what the key-use log could not record (when log.fail_closed is off).
+void log_warnings(const KeyStore& ks) {
+    for (const auto& w : ks.log_warnings()) {
+        print_warning(w);
+    }
 }
 
 std::string ask_line(const std::string& prompt) {
@@ -122,8 +132,9 @@ void print_escrow_summary(const CeremonyResult& r) {
 
 // The ceremony steps shared by the first ceremony and escrow rotation:
 // checklist, shares to files, bag serials, record.
-int conduct(const CeremonyOptions& o, const std::function<CeremonyResult(KeyStore&, CeremonyPlan&)>& run) {
-    KeyStore ks = open_store(o.home);
+int conduct(const CeremonyOptions& o, const std::string& command,
+            const std::function<CeremonyResult(KeyStore&, CeremonyPlan&)>& run) {
+    KeyStore ks = open_store(o.home, command);
     CeremonyPlan plan;
     plan.threshold = o.threshold;
     plan.custodians = o.custodians;
@@ -179,6 +190,7 @@ int conduct(const CeremonyOptions& o, const std::function<CeremonyResult(KeyStor
     }
     r.shares.clear();
     const fs::path record = ks.record_ceremony(plan, r);
+    log_warnings(ks);
     if (r.first_generation) {
         print_note("first tape-key generation " + r.first_generation->to_string() + " is active");
     }
@@ -199,7 +211,15 @@ void collect_shares(ShareCollector& c, const std::vector<fs::path>& files) {
                 const SecretBytes text = read_secret_file(f, max_share_file);
                 for_each_block(text, f.string(), [&](const std::string& origin, const SecretBytes& block) {
                     try {
-                        c.add(decode_block(block, origin), origin);
+                        Share s = [&] {
+                            try {
+                                return decode_block(block, origin);
+                            } catch (const Error& e) {
+                                c.note_refused(origin, e.what());
+                                throw;
+                            }
+                        }();
+                        c.add(std::move(s), origin);
                         print_note(origin + ": accepted (" + std::to_string(c.count()) + " so far, " +
                                    std::to_string(c.needed()) + " needed)");
                     } catch (const Error& e) {
@@ -209,6 +229,7 @@ void collect_shares(ShareCollector& c, const std::vector<fs::path>& files) {
                 });
             } catch (const Error& e) {
                 ++failed;
+                c.note_refused(f.string(), e.what());
                 print_error(e);
             }
         }
@@ -297,7 +318,7 @@ int run_init(const InitOptions& o) {
 
 int run_ceremony(const CeremonyOptions& o) {
     return guarded("ceremony", [&] {
-        return conduct(o, [&](KeyStore& ks, CeremonyPlan& plan) {
+        return conduct(o, "ceremony", [&](KeyStore& ks, CeremonyPlan& plan) {
             SystemRng rng;
             return ks.ceremony(plan, rng, std::time(nullptr));
         });
@@ -306,7 +327,7 @@ int run_ceremony(const CeremonyOptions& o) {
 
 int run_escrow_rotate(const CeremonyOptions& o) {
     return guarded("escrow rotate", [&] {
-        return conduct(o, [&](KeyStore& ks, CeremonyPlan& plan) {
+        return conduct(o, "escrow rotate", [&](KeyStore& ks, CeremonyPlan& plan) {
             if (!ks.escrow()) {
                 throw Error(Errc::state, "this home has no escrow key to rotate", "run `tapekey ceremony` first");
             }
@@ -343,10 +364,25 @@ int run_shares_verify(const SharesVerifyOptions& o) {
                 got.push_back({origin, decode_block(block, origin)});
             });
         }
+        // A drill on the backup server leaves a trace in its key-use log.
+        std::optional<KeyUseLog> log;
+        if (!o.escrow) {
+            const Home home = Home::locate(o.home.home);
+            if (std::filesystem::exists(home.log_file())) {
+                log.emplace(home, "shares verify");
+            }
+        }
         int rc = exit_ok;
         for (const auto& e : got) {
             const std::string label = escrow.share_label(e.share.index);
-            if (const auto problem = escrow.check_share(e.share)) {
+            const auto problem = escrow.check_share(e.share);
+            if (log) {
+                if (auto w = log->record("shares.verify", {{"share", label}, {"escrow", escrow.fingerprint()},
+                                                           {"result", problem ? "failed: " + *problem : "ok"}})) {
+                    print_warning(std::string("the key-use log was not written: ") + w->what());
+                }
+            }
+            if (problem) {
                 print_error(Error(Errc::mismatch, e.origin + ": " + label + " fails: " + *problem,
                                   "keep the envelope sealed and tell the ceremony administrator"));
                 rc = exit_no;
@@ -379,21 +415,22 @@ int run_restore(const RestoreOptions& o) {
             pass = passphrase_from(o.home, "passphrase for the new machine key (not echoed): ");
         }
         SystemRng rng;
-        const RestoreResult r = restore_home(home, bundle, escrow_key, rng, pass ? &*pass : nullptr, std::time(nullptr));
+        const RestoreResult r = restore_home(home, bundle, escrow_key, rng, pass ? &*pass : nullptr, std::time(nullptr),
+                                             {{"shares_used", c.used_summary()}, {"shares_refused", c.refused_summary()}});
         print_note("restored " + std::to_string(r.generations) + " generations into " + home.dir().string() +
                    (r.active ? "; active: " + r.active->to_string() : "; none active"));
         if (r.auditor_key) {
             print_note("the key-use log's auditor key is in the bundle and was kept sealed");
         }
-        print_note("next: tapekey keys list --home " + home.dir().string() +
-                   "; then run Ceremony C (tapekey escrow rotate): the opened envelopes count as exposed");
+        print_note("next: tapekey bundle export (the new key-use log's auditor key is sealed then); tapekey keys "
+                   "list; then Ceremony C (tapekey escrow rotate): the opened envelopes count as exposed");
         return exit_ok;
     });
 }
 
 int run_keys_list(const KeysOptions& o) {
     return guarded("keys list", [&] {
-        KeyStore ks = open_store(o.home);
+        KeyStore ks = open_store(o.home, "keys list");
         const Config cfg = Config::load(ks.home().config());
         const long rotation_days = cfg.get_int("keys.rotation_days");
         const auto& kr = ks.keyring();
@@ -442,9 +479,10 @@ int run_keys_list(const KeysOptions& o) {
 
 int run_keys_rotate(const KeysOptions& o) {
     return guarded("keys rotate", [&] {
-        KeyStore ks = open_store(o.home);
+        KeyStore ks = open_store(o.home, "keys rotate");
         SystemRng rng;
         const auto r = ks.rotate(rng, std::time(nullptr), o.out);
+        log_warnings(ks);
         print_note("new generation " + r.created.to_string() + " is active");
         if (r.deactivated) {
             print_note("generation " + r.deactivated->to_string() + " is deactivated (it still decrypts)");
@@ -458,10 +496,11 @@ int run_keys_rotate(const KeysOptions& o) {
 
 int run_keys_retire(const KeysOptions& o) {
     return guarded("keys retire", [&] {
-        KeyStore ks = open_store(o.home);
+        KeyStore ks = open_store(o.home, "keys retire");
         SystemRng rng;
         const auto id = ks.retire(o.generation, std::time(nullptr));
         ks.save(rng);
+        log_warnings(ks);
         print_note("generation " + id.to_string() + " is deactivated: it decrypts, it no longer encrypts");
         return exit_ok;
     });
@@ -469,11 +508,12 @@ int run_keys_retire(const KeysOptions& o) {
 
 int run_keys_compromised(const KeysOptions& o) {
     return guarded("keys compromised", [&] {
-        KeyStore ks = open_store(o.home);
+        KeyStore ks = open_store(o.home, "keys compromised");
         SystemRng rng;
         const bool was_active = ks.keyring().find(o.generation).state == GenerationState::active;
         const auto id = ks.compromise(o.generation, o.reason, std::time(nullptr));
         ks.save(rng);
+        log_warnings(ks);
         print_note("generation " + id.to_string() + " is marked compromised (" + o.reason + ")");
         if (was_active) {
             print_warning("it was the active generation: nothing is written encrypted until `tapekey keys rotate`");
@@ -486,7 +526,7 @@ int run_keys_compromised(const KeysOptions& o) {
 
 int run_keys_destroy(const KeysOptions& o) {
     return guarded("keys destroy", [&] {
-        KeyStore ks = open_store(o.home);
+        KeyStore ks = open_store(o.home, "keys destroy");
         const GenerationId id = ks.keyring().find(o.generation).id;
         std::string typed;
         if (o.confirm) {
@@ -507,6 +547,7 @@ int run_keys_destroy(const KeysOptions& o) {
         SystemRng rng;
         ks.destroy(o.generation, std::time(nullptr));
         ks.save(rng);
+        log_warnings(ks);
         print_note("generation " + id.to_string() + " is destroyed: its key is erased from the keyring and "
                    "from every bundle exported from now on");
         print_warning("bundles exported before still hold it sealed: the erasure is complete when those copies "
@@ -517,7 +558,7 @@ int run_keys_destroy(const KeysOptions& o) {
 
 int run_keys_export_stenc(const KeysOptions& o) {
     return guarded("keys export-stenc", [&] {
-        KeyStore ks = open_store(o.home);
+        KeyStore ks = open_store(o.home, "keys export-stenc");
         const Generation& g = ks.keyring().find(o.generation);
         if (g.key.empty()) {
             throw Error(Errc::state, "generation " + g.id.to_string() + " is destroyed; there is no key to export");
@@ -534,6 +575,8 @@ int run_keys_export_stenc(const KeysOptions& o) {
         std::copy(ukad.begin(), ukad.end(), f.begin() + static_cast<std::ptrdiff_t>(hex.size() + 1));
         f[f.size() - 1] = '\n';
         write_file(*o.out, f, FileMode::secret, o.force ? Overwrite::yes : Overwrite::no);
+        ks.note("generation.export_stenc", {{"generation", g.id.to_string()}, {"file", o.out->string()}});
+        log_warnings(ks);
         print_note("wrote generation " + g.id.to_string() + " (" + to_string(g.state) + ") as a stenc key file: " +
                    o.out->string() + " (mode 0600); its description line is the generation's U-KAD");
         return exit_ok;
@@ -542,9 +585,10 @@ int run_keys_export_stenc(const KeysOptions& o) {
 
 int run_bundle_export(const KeysOptions& o) {
     return guarded("bundle export", [&] {
-        KeyStore ks = open_store(o.home);
+        KeyStore ks = open_store(o.home, "bundle export");
         SystemRng rng;
         const auto ex = ks.export_bundle(rng, std::time(nullptr), o.out, o.force ? Overwrite::yes : Overwrite::no);
+        log_warnings(ks);
         print_note("bundle with " + std::to_string(ex.generations) + " generations, digest " + ex.digest + ": " +
                    (o.out ? o.out->string() + " and " : std::string()) + ex.path.string());
         return exit_ok;
@@ -569,8 +613,10 @@ int load_planned(const DriveKeyOptions& o, KeyStore& ks, Drive& d, KeyStore::Loa
     if (Config::load(ks.home().config()).get_bool("drive.clear_on_unload") && d.management_capabilities().ckod_c) {
         plan.request.ckod = true;
     }
-    const EncryptionStatus s = d.load_key(ks.key_of(plan.generation), plan.request);
-    const bool encrypted = Drive::writes_encrypted(s, caps);
+    const auto loaded = ks.load(d, plan, caps);
+    log_warnings(ks);
+    const EncryptionStatus& s = loaded.status;
+    const bool encrypted = loaded.writes_encrypted;
     if (o.json) {
         std::cout << "{\"device\":\"" << d.name() << "\",\"generation\":\"" << plan.generation.to_string()
                   << "\",\"state\":\"" << to_string(plan.state) << "\",\"read_only\":"
@@ -596,25 +642,39 @@ int load_planned(const DriveKeyOptions& o, KeyStore& ks, Drive& d, KeyStore::Loa
 
 int run_drive_load_generation(const DriveKeyOptions& o) {
     return guarded("drive load", [&] {
-        KeyStore ks = open_store(o.home);
+        KeyStore ks = open_store(o.home, "drive load");
         const DecryptionMode mode = configured_mode(ks, o.mode);
         Drive d = Drive::open(o.device);
         const Capabilities caps = d.capabilities();
-        auto plan = ks.plan_for_generation(o.active ? std::string_view() : std::string_view(o.generation), caps, mode,
-                                           o.allow_compromised);
-        return load_planned(o, ks, d, std::move(plan), caps);
+        std::optional<KeyStore::LoadPlan> plan;
+        try {
+            plan = ks.plan_for_generation(o.active ? std::string_view() : std::string_view(o.generation), caps, mode,
+                                          o.allow_compromised);
+        } catch (const Error& e) {
+            ks.refuse(d, e);
+        }
+        return load_planned(o, ks, d, std::move(*plan), caps);
     });
 }
 
 int run_drive_auto(const DriveKeyOptions& o) {
     return guarded("drive auto", [&] {
-        KeyStore ks = open_store(o.home);
+        KeyStore ks = open_store(o.home, "drive auto");
         const DecryptionMode mode = configured_mode(ks, o.mode);
         Drive d = Drive::open(o.device);
         const Capabilities caps = d.capabilities();
         const NextBlockStatus next = d.next_block();
-        auto plan = ks.plan_for_cartridge(next, caps, mode, o.allow_compromised);
-        return load_planned(o, ks, d, std::move(plan), caps);
+        const KadReading kad = read_kad(next.kads);
+        ks.note("drive.next_block", {{"device", d.name()},
+                                     {"encryption", to_string(next.encryption)},
+                                     {"kad", kad.id ? kad.id->to_string() : kad.shown.empty() ? "-" : kad.shown}});
+        std::optional<KeyStore::LoadPlan> plan;
+        try {
+            plan = ks.plan_for_cartridge(next, caps, mode, o.allow_compromised);
+        } catch (const Error& e) {
+            ks.refuse(d, e);
+        }
+        return load_planned(o, ks, d, std::move(*plan), caps);
     });
 }
 

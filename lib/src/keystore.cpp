@@ -8,6 +8,7 @@
 #include <set>
 
 #include "base32.h"
+#include "tapekey/audit_log.h"
 #include "tapekey/config.h"
 #include "tapekey/error.h"
 #include "text.h"
@@ -162,14 +163,37 @@ void KeyStore::init(const Home& home, Rng& rng, const SecretBytes* passphrase, s
     create_machine_key(home, rng, passphrase);
     const SecretBytes mk = load_machine_key(home, [&] { return passphrase->clone(); });
     Keyring().save(home, mk, rng);
-    // The config last: its presence marks the home as complete.
+    // The config last but one (the log reads it): its presence marks the
+    // home as complete.
     write_file(home.config(), bytes_of(Config::default_text()), FileMode::public_, Overwrite::no);
+    (void)KeyUseLog::create(home, rng, "init");  // k_0 waits in log/auditor.key for the first bundle
+    KeyUseLog(home, "init").append("init", {{"home", home.dir().string()},
+                                            {"machine_key", passphrase ? "passphrase" : "unattended"}});
 }
 
-KeyStore KeyStore::open(const Home& home, const std::function<SecretBytes()>& ask_passphrase) {
+void KeyStore::note(std::string_view event, const LogFields& fields) {
+    if (!m_log) {
+        return;
+    }
+    if (auto e = m_log->record(event, fields)) {
+        m_log_warnings.push_back(std::string("the key-use log was not written: ") + e->what());
+    }
+}
+
+void KeyStore::preflight() const {
+    if (m_log) {
+        m_log->require_writable();
+    }
+}
+
+KeyStore KeyStore::open(const Home& home, const std::function<SecretBytes()>& ask_passphrase,
+                        const std::string& command) {
     home.require_initialised();
     (void)Config::load(home.config());  // a broken config is reported before anything is done
     KeyStore ks(home, load_machine_key(home, ask_passphrase));
+    if (fs::exists(home.log_file())) {
+        ks.m_log.emplace(home, command);
+    }
     ks.m_keyring = Keyring::load(home, ks.m_machine_key);
     if (fs::exists(home.escrow_public())) {
         ks.m_escrow = EscrowPublic::parse(read_text_file(home.escrow_public(), 1u << 20), home.escrow_public().string());
@@ -240,7 +264,7 @@ BundleExport KeyStore::export_bundle(Rng& rng, std::time_t now, const std::optio
         extra.push_back(BundleItem::parse(raw.expose(), auditor_sealed(m_home).string()));
     } else if (fs::exists(auditor_plain(m_home))) {
         Home::require_private(auditor_plain(m_home));
-        const SecretBytes k0 = read_secret_file(auditor_plain(m_home), 4096);
+        const SecretBytes k0 = read_auditor_key(auditor_plain(m_home));
         BundleItem it = seal_item(m_escrow->public_key, BundleItemType::auditor_key,
                                   "auditor created=" + detail::utc_time(now), k0.expose(), rng);
         write_file(auditor_sealed(m_home), it.to_bytes(), FileMode::public_, Overwrite::no);
@@ -259,15 +283,19 @@ BundleExport KeyStore::export_bundle(Rng& rng, std::time_t now, const std::optio
     if (out) {
         write_file(*out, bytes, FileMode::public_, overwrite);
     }
+    std::string ids;
     for (auto& g : m_keyring.generations) {
         if (!g.key.empty()) {
             ++ex.generations;
+            ids += (ids.empty() ? "" : " ") + g.id.to_string();
             if (g.bundle.empty()) {
                 g.bundle = ex.digest;
             }
         }
     }
     save(rng);
+    note("bundle.export", {{"digest", ex.digest}, {"file", ex.path.string()}, {"copy", out ? out->string() : "-"},
+                           {"generations", ids}, {"auditor_key", extra.empty() ? "no" : "yes"}});
     return ex;
 }
 
@@ -283,9 +311,11 @@ CeremonyResult KeyStore::ceremony(const CeremonyPlan& plan, Rng& rng, std::time_
     Generation& g = m_keyring.create(rng, now);
     r.first_generation = g.id;
     save(rng);
+    note("generation.create", {{"generation", g.id.to_string()}});
     r.bundle = export_bundle(rng, now, std::nullopt, Overwrite::no);
     m_keyring.activate(*r.first_generation, now);
     save(rng);
+    note("generation.activate", {{"generation", r.first_generation->to_string()}, {"previous", "-"}});
     return r;
 }
 
@@ -321,9 +351,29 @@ CeremonyResult KeyStore::rotate_escrow(const SecretBytes& old_private, const Cer
     return r;
 }
 
-fs::path KeyStore::record_ceremony(const CeremonyPlan& plan, const CeremonyResult& result) const {
+fs::path KeyStore::record_ceremony(const CeremonyPlan& plan, const CeremonyResult& result) {
+    const auto& e = result.escrow;
+    LogFields f = {{"ceremony", e.ceremony},
+                   {"kind", result.rotation ? "escrow rotation" : "first escrow"},
+                   {"escrow", e.fingerprint()},
+                   {"set_id", to_string(e.set_id)},
+                   {"quorum", std::to_string(e.threshold) + " of " + std::to_string(e.shares)},
+                   {"administrator", plan.administrator},
+                   {"witness", plan.witness},
+                   {"subsets_checked", std::to_string(result.subsets_checked)}};
+    for (std::size_t i = 0; i < e.custodians.size(); ++i) {
+        f.emplace_back("share_" + std::to_string(i + 1),
+                       e.custodians[i].name + " commitment " + to_string(e.custodians[i].commitment) + " bag " +
+                           (plan.bag_serials.empty() || plan.bag_serials[i].empty() ? "-" : plan.bag_serials[i]));
+    }
+    f.emplace_back("bundle", result.bundle.digest);
+    note(result.rotation ? "escrow.rotate" : "ceremony", f);
+    std::string text = ceremony_record(plan, result);
+    if (m_log) {
+        text += "log-checkpoint " + log_checkpoint(m_home.log_file()) + "\n";
+    }
     const fs::path path = m_home.ceremonies() / ("ceremony-" + result.escrow.ceremony + ".txt");
-    write_file(path, bytes_of(ceremony_record(plan, result)), FileMode::public_, Overwrite::no);
+    write_file(path, bytes_of(text), FileMode::public_, Overwrite::no);
     return path;
 }
 
@@ -339,28 +389,70 @@ KeyStore::Rotation KeyStore::rotate(Rng& rng, std::time_t now, const std::option
     }
     r.created = m_keyring.create(rng, now).id;
     save(rng);
+    note("generation.create", {{"generation", r.created.to_string()}});
     r.bundle = export_bundle(rng, now, bundle_out, Overwrite::no);
     m_keyring.activate(r.created, now);
     save(rng);
+    note("generation.activate", {{"generation", r.created.to_string()},
+                                 {"previous", r.deactivated ? r.deactivated->to_string() : "-"}});
     return r;
 }
 
 GenerationId KeyStore::retire(std::string_view gen, std::time_t now) {
-    const GenerationId id = m_keyring.find(gen).id;
+    const Generation& g = m_keyring.find(gen);
+    const GenerationId id = g.id;
+    const std::string from = to_string(g.state);
     m_keyring.retire(id, now);
+    note("generation.state", {{"generation", id.to_string()}, {"from", from}, {"to", "deactivated"}});
     return id;
 }
 
 GenerationId KeyStore::compromise(std::string_view gen, const std::string& reason, std::time_t now) {
-    const GenerationId id = m_keyring.find(gen).id;
+    const Generation& g = m_keyring.find(gen);
+    const GenerationId id = g.id;
+    const std::string from = to_string(g.state);
     m_keyring.compromise(id, reason, now);
+    note("generation.state",
+         {{"generation", id.to_string()}, {"from", from}, {"to", "compromised"}, {"reason", reason}});
     return id;
 }
 
 GenerationId KeyStore::destroy(std::string_view gen, std::time_t now) {
-    const GenerationId id = m_keyring.find(gen).id;
+    const Generation& g = m_keyring.find(gen);
+    const GenerationId id = g.id;
+    const std::string from = to_string(g.state);
     m_keyring.destroy(id, now);
+    note("generation.state", {{"generation", id.to_string()}, {"from", from}, {"to", "destroyed"}});
     return id;
+}
+
+KeyStore::Loaded KeyStore::load(Drive& drive, const LoadPlan& plan, const Capabilities& caps) {
+    preflight();  // fail closed before the key goes anywhere
+    Loaded r;
+    LogFields f = {{"device", drive.name()}, {"generation", plan.generation.to_string()},
+                   {"state", to_string(plan.state)}, {"encryption", to_string(plan.request.encryption)},
+                   {"decryption", to_string(plan.request.decryption)}};
+    try {
+        f.emplace_back("drive_serial", drive.identity().serial);
+        r.counter_before = drive.status().key_instance_counter;
+        f.emplace_back("counter_before", std::to_string(r.counter_before));
+        r.status = drive.load_key(key_of(plan.generation), plan.request);
+    } catch (const Error& e) {
+        f.emplace_back("error", e.what());
+        note("drive.load_failed", f);
+        throw;
+    }
+    r.writes_encrypted = Drive::writes_encrypted(r.status, caps);
+    f.emplace_back("counter_after", std::to_string(r.status.key_instance_counter));
+    f.emplace_back("writes_encrypted", r.writes_encrypted ? "yes" : "no");
+    f.emplace_back("reason", plan.reason);
+    note("drive.load", f);
+    return r;
+}
+
+void KeyStore::refuse(const Drive& drive, const Error& why) {
+    note("drive.refused", {{"device", drive.name()}, {"reason", why.what()}});
+    throw why;
 }
 
 namespace {
@@ -489,16 +581,40 @@ KeyStore::LoadPlan KeyStore::plan_for_cartridge(const NextBlockStatus& next, con
     return p;
 }
 
+void ShareCollector::note_refused(const std::string& origin, const std::string& reason) {
+    m_refused.push_back(reason.rfind(origin, 0) == 0 ? reason : origin + ": " + reason);
+}
+
+std::string ShareCollector::used_summary() const {
+    std::string s;
+    for (const auto& sh : m_shares) {
+        s += (s.empty() ? "" : ", ") + m_escrow.share_label(sh.index).substr(6);
+    }
+    return s.empty() ? "-" : s;
+}
+
+std::string ShareCollector::refused_summary() const {
+    std::string s;
+    for (const auto& r : m_refused) {
+        s += (s.empty() ? "" : "; ") + r;
+    }
+    return s.empty() ? "-" : s;
+}
+
 void ShareCollector::add(Share share, const std::string& origin) {
     if (const auto problem = m_escrow.check_share(share)) {
-        throw Error(Errc::mismatch, origin + ": " + m_escrow.share_label(share.index) + " is refused: " + *problem,
-                    "set this share aside and enter another custodian's share");
+        Error e(Errc::mismatch, origin + ": " + m_escrow.share_label(share.index) + " is refused: " + *problem,
+                "set this share aside and enter another custodian's share");
+        note_refused(origin, e.what());
+        throw e;
     }
     for (std::size_t i = 0; i < m_shares.size(); ++i) {
         if (m_shares[i].index == share.index) {
-            throw Error(Errc::duplicate,
-                        origin + ": " + m_escrow.share_label(share.index) + " was already entered (" + m_origins[i] + ")",
-                        "enter a different custodian's share");
+            Error e(Errc::duplicate,
+                    origin + ": " + m_escrow.share_label(share.index) + " was already entered (" + m_origins[i] + ")",
+                    "enter a different custodian's share");
+            note_refused(origin, e.what());
+            throw e;
         }
     }
     m_shares.push_back(std::move(share));
@@ -516,7 +632,7 @@ SecretBytes ShareCollector::rebuild(std::vector<RejectedShare>& rejected) const 
 }
 
 RestoreResult restore_home(const Home& home, const Bundle& bundle, const SecretBytes& escrow_private, Rng& rng,
-                           const SecretBytes* passphrase, std::time_t now) {
+                           const SecretBytes* passphrase, std::time_t now, const LogFields& shares_log) {
     const EscrowPublic escrow = bundle.escrow("the bundle's escrow record");
     if (!(escrow_public_of(escrow_private) == escrow.public_key)) {
         throw Error(Errc::integrity, "the rebuilt key is not the bundle's escrow key " + escrow.fingerprint(),
@@ -562,10 +678,20 @@ RestoreResult restore_home(const Home& home, const Bundle& bundle, const SecretB
     const auto bytes = bundle.to_bytes();
     write_file(home.bundles() / ("restored-from-" + bundle.digest() + ".tkb"), bytes, FileMode::public_, Overwrite::no);
     if (auditor) {
-        write_file(auditor_sealed(home), auditor->to_bytes(), FileMode::public_, Overwrite::no);
+        // The old log's auditor key: kept sealed for whoever verifies a
+        // surviving copy of the old log. The new log has its own, sealed
+        // into the next bundle.
+        write_file(home.log_dir() / "auditor-previous-log.sealed", auditor->to_bytes(), FileMode::public_,
+                   Overwrite::no);
     }
     ks.keyring() = std::move(kr);
     ks.save(rng);
+    LogFields f = {{"bundle", bundle.digest()},
+                   {"escrow", escrow.fingerprint()},
+                   {"generations", std::to_string(result.generations)},
+                   {"active", result.active ? result.active->to_string() : "-"}};
+    f.insert(f.end(), shares_log.begin(), shares_log.end());
+    KeyUseLog(home, "restore").append("restore", f);
     return result;
 }
 

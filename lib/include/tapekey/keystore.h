@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "tapekey/audit_log.h"
 #include "tapekey/bundle.h"
 #include "tapekey/drive.h"
 #include "tapekey/escrow.h"
@@ -57,12 +58,21 @@ struct CeremonyResult {
 class KeyStore {
 public:
     // tapekey init: creates the home (0700), config, machine key, an empty
-    // keyring, bundles/ and ceremonies/. Refuses an existing home.
+    // keyring, bundles/, ceremonies/ and the key-use log (whose pending
+    // auditor key is sealed into the first bundle). Refuses an existing home.
     static void init(const Home& home, Rng& rng, const SecretBytes* passphrase, std::time_t now);
 
-    // Opens an initialised home; `ask_passphrase` is called only for a
-    // passphrase-sealed machine key.
-    static KeyStore open(const Home& home, const std::function<SecretBytes()>& ask_passphrase);
+    // Opens an initialised home for `command` (named in the key-use log);
+    // `ask_passphrase` is called only for a passphrase-sealed machine key.
+    // Every operation below records its event in the key-use log.
+    static KeyStore open(const Home& home, const std::function<SecretBytes()>& ask_passphrase,
+                         const std::string& command = "tapekey");
+
+    // Log failures that did not stop the operation (log.fail_closed off),
+    // for the caller to print as warnings.
+    const std::vector<std::string>& log_warnings() const noexcept { return m_log_warnings; }
+    // Records an event of the caller's (e.g. a custodian's drill).
+    void note(std::string_view event, const LogFields& fields);
 
     const Home& home() const noexcept { return m_home; }
     const Keyring& keyring() const noexcept { return m_keyring; }
@@ -82,7 +92,8 @@ public:
 
     // Writes HOME/ceremonies/ceremony-<id>.txt once the envelopes are sealed
     // (the plan then carries the bag serials); returns its path.
-    std::filesystem::path record_ceremony(const CeremonyPlan& plan, const CeremonyResult& result) const;
+    // The record ends with a key-use log checkpoint, and the ceremony is logged.
+    std::filesystem::path record_ceremony(const CeremonyPlan& plan, const CeremonyResult& result);
 
     // Seals every live generation (and the log's auditor key) to the escrow
     // key, writes HOME/bundles/bundle-<time>-<digest>.tkb and, if `out` is
@@ -127,8 +138,21 @@ public:
     // The key of a planned generation (secret; stays owned by the store).
     const SecretBytes& key_of(const GenerationId& id) const;
 
+    // Loads a planned generation into the drive once, with the fail-closed
+    // preflight first and the load (device, drive serial, generation,
+    // modes, key instance counter before and after) or its failure logged.
+    struct Loaded {
+        EncryptionStatus status;
+        std::uint32_t counter_before = 0;
+        bool writes_encrypted = false;
+    };
+    Loaded load(Drive& drive, const LoadPlan& plan, const Capabilities& caps);
+    // Logs a refusal to load (the plan said no), then rethrows it.
+    [[noreturn]] void refuse(const Drive& drive, const Error& why);
+
 private:
     KeyStore(Home home, SecretBytes machine_key) : m_home(std::move(home)), m_machine_key(std::move(machine_key)) {}
+    void preflight() const;
     // The escrow key pair, its shares (checked) and escrow file, in memory.
     CeremonyResult make_escrow(const CeremonyPlan& plan, Rng& rng, std::time_t now);
 
@@ -136,6 +160,8 @@ private:
     SecretBytes m_machine_key;
     Keyring m_keyring;
     std::optional<EscrowPublic> m_escrow;
+    std::optional<KeyUseLog> m_log;
+    std::vector<std::string> m_log_warnings;
 };
 
 // Collects shares one at a time at a restore or an escrow rotation, and
@@ -156,10 +182,17 @@ public:
     // combine() left out.
     SecretBytes rebuild(std::vector<RejectedShare>& rejected) const;
 
+    // For the key-use log: shares refused before they reached add()
+    // (unreadable, mistyped) are noted here too.
+    void note_refused(const std::string& origin, const std::string& reason);
+    std::string used_summary() const;     // "1 (Alice), 3 (Carol), 4 (Dan)"
+    std::string refused_summary() const;  // "typo.txt: line 2 has a typo ...; ..."
+
 private:
     EscrowPublic m_escrow;
     std::vector<Share> m_shares;
     std::vector<std::string> m_origins;
+    std::vector<std::string> m_refused;
 };
 
 struct RestoreResult {
@@ -171,7 +204,8 @@ struct RestoreResult {
 // Builds a new home from a bundle and the rebuilt escrow private key: init,
 // then the escrow file and a keyring with every generation the bundle
 // holds, in their recorded states. Refuses an existing home.
+// `used` and `refused` (share labels with the reason) go into the new log.
 RestoreResult restore_home(const Home& home, const Bundle& bundle, const SecretBytes& escrow_private, Rng& rng,
-                           const SecretBytes* passphrase, std::time_t now);
+                           const SecretBytes* passphrase, std::time_t now, const LogFields& shares_log = {});
 
 }  // namespace tapekey
