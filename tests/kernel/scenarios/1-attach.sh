@@ -31,15 +31,18 @@ expect_grep /tmp/raw 'Illegal Request' "the sense key arrives"
 expect_grep /tmp/raw 'Invalid command operation code' "ASC/ASCQ 20h/00h arrives"
 
 step "the command ring wraps round"
-# Enough TEST UNIT READYs to fill the ring once: an entry is at least the
-# 112-byte struct tcmu_cmd_entry (linux/target_core_user.h) plus the CDB.
+# TEST UNIT READYs, 500 at a time, until the kernel has written a PAD entry
+# (the next entry did not fit before the end of the ring). An entry is at
+# least the 112-byte struct tcmu_cmd_entry (linux/target_core_user.h) plus
+# the CDB, so the 1 MiB ring must wrap within ring/112 commands.
 ring=$($bb sed -n 's/.*(ring \([0-9]*\) bytes.*/\1/p' $TK_OUT_DIR/handler.log)
 [ -n "$ring" ] || fail "the handler did not report its ring size"
-n=$((ring / 112 + 1))
-pads0=$($bb grep -c '^pad' /tmp/drive/trace || true)
-sg_turs -n $n /dev/sg0 || fail "$n TEST UNIT READY through /dev/sg0"
-pads1=$($bb grep -c '^pad' /tmp/drive/trace || true)
-echo "pad entries: before $pads0, after $pads1"
-[ "$pads1" -gt "$pads0" ] || fail "the ring did not wrap (no PAD entry seen)"
+sent=0
+while ! $bb grep -q '^pad' /tmp/drive/trace; do
+  [ $sent -le $((ring / 112)) ] || fail "no PAD entry after $sent commands: the ring did not wrap"
+  sg_turs -n 500 /dev/sg0 || fail "TEST UNIT READY through /dev/sg0 (after $sent)"
+  sent=$((sent + 500))
+done
+echo "the ring wrapped within $sent commands"
 sg_inq /dev/sg0 > /tmp/inq || fail "INQUIRY after the wrap"
 expect_grep /tmp/inq 'Peripheral device type: tape' "the drive still answers"
