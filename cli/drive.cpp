@@ -80,12 +80,18 @@ std::string kad_text(std::span<const std::uint8_t> b) {
 
 const char* kad_name(std::uint8_t type) {
     switch (type) {
-    case 0: return "U-KAD";
-    case 1: return "A-KAD";
-    case 2: return "nonce";
-    case 3: return "M-KAD";
-    case 4: return "WK-KAD";
-    default: return "KAD";
+        case 0:
+            return "U-KAD";
+        case 1:
+            return "A-KAD";
+        case 2:
+            return "nonce";
+        case 3:
+            return "M-KAD";
+        case 4:
+            return "WK-KAD";
+        default:
+            return "KAD";
     }
 }
 
@@ -93,7 +99,8 @@ std::string kads_json(const std::vector<Kad>& kads) {
     std::string s = "[";
     for (std::size_t i = 0; i < kads.size(); ++i) {
         Json j;
-        j.field("type", kad_name(kads[i].type)).field("authenticated", static_cast<unsigned long long>(kads[i].authenticated));
+        j.field("type", kad_name(kads[i].type))
+            .field("authenticated", static_cast<unsigned long long>(kads[i].authenticated));
         j.field("hex", hex(kads[i].data));
         if (printable(kads[i].data)) {
             j.field("text", std::string(kads[i].data.begin(), kads[i].data.end()));
@@ -111,19 +118,27 @@ void print_kads(const std::vector<Kad>& kads) {
 
 const char* scope_name(unsigned s) {
     switch (s) {
-    case 0: return "public";
-    case 1: return "local (this host only)";
-    case 2: return "all hosts (all i_t nexus)";
-    default: return "reserved";
+        case 0:
+            return "public";
+        case 1:
+            return "local (this host only)";
+        case 2:
+            return "all hosts (all i_t nexus)";
+        default:
+            return "reserved";
     }
 }
 
 const char* capability(unsigned c) {
     switch (c) {
-    case 1: return "software";
-    case 2: return "hardware";
-    case 3: return "reserved (11b)";
-    default: return "none";
+        case 1:
+            return "software";
+        case 2:
+            return "hardware";
+        case 3:
+            return "reserved (11b)";
+        default:
+            return "none";
     }
 }
 
@@ -355,8 +370,8 @@ int run_drive_load(const DriveLoadOptions& o) {
         while (eol < bytes.size() && bytes[eol] != '\n') {
             ++eol;
         }
-        const SecretBytes key = secret_from_hex({reinterpret_cast<const char*>(bytes.data()), eol},
-                                                o.key_file.string() + ", line 1");
+        const SecretBytes key =
+            secret_from_hex({reinterpret_cast<const char*>(bytes.data()), eol}, o.key_file.string() + ", line 1");
         if (eol < bytes.size()) {
             std::size_t end = eol + 1;
             while (end < bytes.size() && bytes[end] != '\n') {

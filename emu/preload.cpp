@@ -66,7 +66,9 @@ bool is_device(const char* path) {
     return path != nullptr && dev != nullptr && std::strcmp(path, dev) == 0;
 }
 
-bool is_fake(int fd) { return fd >= 0 && fd < max_fd && fake_fd[fd].load(); }
+bool is_fake(int fd) {
+    return fd >= 0 && fd < max_fd && fake_fd[fd].load();
+}
 void mark(int fd, bool fake) {
     if (fd >= 0 && fd < max_fd) {
         fake_fd[fd].store(fake);
@@ -98,10 +100,11 @@ std::string hex(const unsigned char* p, std::size_t n) {
 }
 
 int errno_named(const std::string& v) {
-    static const std::pair<const char*, int> names[] = {
-        {"EPERM", EPERM}, {"EACCES", EACCES}, {"EIO", EIO},       {"ENOTTY", ENOTTY}, {"EINVAL", EINVAL},
-        {"EBUSY", EBUSY}, {"ENODEV", ENODEV}, {"ENXIO", ENXIO},   {"ENOENT", ENOENT}, {"EROFS", EROFS},
-        {"EINTR", EINTR}, {"ENOMEM", ENOMEM}, {"ETIMEDOUT", ETIMEDOUT}};
+    static const std::pair<const char*, int> names[] = {{"EPERM", EPERM},        {"EACCES", EACCES}, {"EIO", EIO},
+                                                        {"ENOTTY", ENOTTY},      {"EINVAL", EINVAL}, {"EBUSY", EBUSY},
+                                                        {"ENODEV", ENODEV},      {"ENXIO", ENXIO},   {"ENOENT", ENOENT},
+                                                        {"EROFS", EROFS},        {"EINTR", EINTR},   {"ENOMEM", ENOMEM},
+                                                        {"ETIMEDOUT", ETIMEDOUT}};
     for (const auto& [n, e] : names) {
         if (v == n) {
             return e;
@@ -131,15 +134,24 @@ Fault fault() {
         const std::size_t eq = item.find('=');
         const std::string k = item.substr(0, eq);
         const std::string v = eq == std::string::npos ? "" : item.substr(eq + 1);
-        if (k == "op") f.op = static_cast<int>(std::strtol(v.c_str(), nullptr, 16));
-        else if (k == "errno") f.err = errno_named(v);
-        else if (k == "open_errno") f.open_err = errno_named(v);
-        else if (k == "host") f.host = std::atoi(v.c_str());
-        else if (k == "driver") f.driver = std::atoi(v.c_str());
-        else if (k == "status") f.status = std::atoi(v.c_str());
-        else if (k == "short") f.short_len = std::atoi(v.c_str());
-        else if (k == "sense_len") f.sense_len = std::atoi(v.c_str());
-        else if (k == "sense" && v == "descriptor") f.descriptor = true;
+        if (k == "op")
+            f.op = static_cast<int>(std::strtol(v.c_str(), nullptr, 16));
+        else if (k == "errno")
+            f.err = errno_named(v);
+        else if (k == "open_errno")
+            f.open_err = errno_named(v);
+        else if (k == "host")
+            f.host = std::atoi(v.c_str());
+        else if (k == "driver")
+            f.driver = std::atoi(v.c_str());
+        else if (k == "status")
+            f.status = std::atoi(v.c_str());
+        else if (k == "short")
+            f.short_len = std::atoi(v.c_str());
+        else if (k == "sense_len")
+            f.sense_len = std::atoi(v.c_str());
+        else if (k == "sense" && v == "descriptor")
+            f.descriptor = true;
         at = end + 1;
     }
     return f;
@@ -251,25 +263,53 @@ int mt_op(const mtop* op) {
     const auto n = static_cast<std::uint32_t>(op->mt_count);
     auto space = [](unsigned code, std::int32_t count) {
         const auto c = static_cast<std::uint32_t>(count) & 0xFFFFFFu;
-        return std::vector<std::uint8_t>{0x11, static_cast<std::uint8_t>(code), static_cast<std::uint8_t>(c >> 16),
-                                         static_cast<std::uint8_t>(c >> 8), static_cast<std::uint8_t>(c), 0};
+        return std::vector<std::uint8_t>{0x11,
+                                         static_cast<std::uint8_t>(code),
+                                         static_cast<std::uint8_t>(c >> 16),
+                                         static_cast<std::uint8_t>(c >> 8),
+                                         static_cast<std::uint8_t>(c),
+                                         0};
     };
     std::vector<std::uint8_t> cdb;
     switch (op->mt_op) {
-    case MTFSR: cdb = space(0, op->mt_count); break;
-    case MTBSR: cdb = space(0, -op->mt_count); break;
-    case MTFSF: cdb = space(1, op->mt_count); break;
-    case MTBSF: cdb = space(1, -op->mt_count); break;
-    case MTEOM: cdb = space(3, 0); break;
-    case MTREW: cdb = {0x01, 0, 0, 0, 0, 0}; break;
-    case MTWEOF:
-        cdb = {0x10, 0, static_cast<std::uint8_t>(n >> 16), static_cast<std::uint8_t>(n >> 8), static_cast<std::uint8_t>(n), 0};
-        break;
-    case MTLOAD: cdb = {0x1B, 0, 0, 0, 1, 0}; break;
-    case MTUNLOAD:
-    case MTOFFL: cdb = {0x1B, 0, 0, 0, 0, 0}; break;
-    case MTNOP: return 0;
-    default: errno = EINVAL; return -1;
+        case MTFSR:
+            cdb = space(0, op->mt_count);
+            break;
+        case MTBSR:
+            cdb = space(0, -op->mt_count);
+            break;
+        case MTFSF:
+            cdb = space(1, op->mt_count);
+            break;
+        case MTBSF:
+            cdb = space(1, -op->mt_count);
+            break;
+        case MTEOM:
+            cdb = space(3, 0);
+            break;
+        case MTREW:
+            cdb = {0x01, 0, 0, 0, 0, 0};
+            break;
+        case MTWEOF:
+            cdb = {0x10,
+                   0,
+                   static_cast<std::uint8_t>(n >> 16),
+                   static_cast<std::uint8_t>(n >> 8),
+                   static_cast<std::uint8_t>(n),
+                   0};
+            break;
+        case MTLOAD:
+            cdb = {0x1B, 0, 0, 0, 1, 0};
+            break;
+        case MTUNLOAD:
+        case MTOFFL:
+            cdb = {0x1B, 0, 0, 0, 0, 0};
+            break;
+        case MTNOP:
+            return 0;
+        default:
+            errno = EINVAL;
+            return -1;
     }
     try {
         const auto r = run_command(cdb, {}, 0);
@@ -314,42 +354,50 @@ mode_t mode_arg(int flags, va_list ap) {
 
 extern "C" {
 
-#define TAPEEMU_OPEN(name, ...)                                                                 \
-    int name(const char* path, int flags, ...) {                                                \
-        va_list ap;                                                                             \
-        va_start(ap, flags);                                                                    \
-        const mode_t mode = mode_arg(flags, ap);                                                \
-        va_end(ap);                                                                             \
-        if (is_device(path)) {                                                                  \
-            return open_device(path, flags);                                                    \
-        }                                                                                       \
-        static auto next = real<int (*)(const char*, int, ...)>(#name);                         \
-        return next(redirect_log(path), flags, mode);                                           \
+#define TAPEEMU_OPEN(name, ...)                                         \
+    int name(const char* path, int flags, ...) {                        \
+        va_list ap;                                                     \
+        va_start(ap, flags);                                            \
+        const mode_t mode = mode_arg(flags, ap);                        \
+        va_end(ap);                                                     \
+        if (is_device(path)) {                                          \
+            return open_device(path, flags);                            \
+        }                                                               \
+        static auto next = real<int (*)(const char*, int, ...)>(#name); \
+        return next(redirect_log(path), flags, mode);                   \
     }
 TAPEEMU_OPEN(open)
 TAPEEMU_OPEN(open64)
 #undef TAPEEMU_OPEN
 
-#define TAPEEMU_OPENAT(name)                                                                    \
-    int name(int dirfd, const char* path, int flags, ...) {                                     \
-        va_list ap;                                                                             \
-        va_start(ap, flags);                                                                    \
-        const mode_t mode = mode_arg(flags, ap);                                                \
-        va_end(ap);                                                                             \
-        if (is_device(path)) {                                                                  \
-            return open_device(path, flags);                                                    \
-        }                                                                                       \
-        static auto next = real<int (*)(int, const char*, int, ...)>(#name);                    \
-        return next(dirfd, redirect_log(path), flags, mode);                                    \
+#define TAPEEMU_OPENAT(name)                                                 \
+    int name(int dirfd, const char* path, int flags, ...) {                  \
+        va_list ap;                                                          \
+        va_start(ap, flags);                                                 \
+        const mode_t mode = mode_arg(flags, ap);                             \
+        va_end(ap);                                                          \
+        if (is_device(path)) {                                               \
+            return open_device(path, flags);                                 \
+        }                                                                    \
+        static auto next = real<int (*)(int, const char*, int, ...)>(#name); \
+        return next(dirfd, redirect_log(path), flags, mode);                 \
     }
 TAPEEMU_OPENAT(openat)
 TAPEEMU_OPENAT(openat64)
 #undef TAPEEMU_OPENAT
 
-int __open_2(const char* path, int flags) { return open(path, flags); }
-int __open64_2(const char* path, int flags) { return open64(path, flags); }
-int __openat_2(int dirfd, const char* path, int flags) { return openat(dirfd, path, flags); }
-int __openat64_2(int dirfd, const char* path, int flags) { return openat64(dirfd, path, flags); }
+int __open_2(const char* path, int flags) {
+    return open(path, flags);
+}
+int __open64_2(const char* path, int flags) {
+    return open64(path, flags);
+}
+int __openat_2(int dirfd, const char* path, int flags) {
+    return openat(dirfd, path, flags);
+}
+int __openat64_2(int dirfd, const char* path, int flags) {
+    return openat64(dirfd, path, flags);
+}
 
 FILE* fopen(const char* path, const char* mode) {
     static auto next = real<FILE* (*)(const char*, const char*)>("fopen");
@@ -414,13 +462,23 @@ int ioctl(int fd, unsigned long request, ...) {
         return next(fd, request, arg);
     }
     switch (request) {
-    case SG_IO: return sg_io(static_cast<sg_io_hdr_t*>(arg));
-    case SG_GET_VERSION_NUM: *static_cast<int*>(arg) = 30536; return 0;
-    case SG_GET_TIMEOUT: return 60 * 100;
-    case SG_SET_TIMEOUT: return 0;
-    case SG_GET_RESERVED_SIZE: *static_cast<int*>(arg) = 65536; return 0;
-    case MTIOCTOP: return mt_op(static_cast<const mtop*>(arg));
-    default: errno = ENOTTY; return -1;
+        case SG_IO:
+            return sg_io(static_cast<sg_io_hdr_t*>(arg));
+        case SG_GET_VERSION_NUM:
+            *static_cast<int*>(arg) = 30536;
+            return 0;
+        case SG_GET_TIMEOUT:
+            return 60 * 100;
+        case SG_SET_TIMEOUT:
+            return 0;
+        case SG_GET_RESERVED_SIZE:
+            *static_cast<int*>(arg) = 65536;
+            return 0;
+        case MTIOCTOP:
+            return mt_op(static_cast<const mtop*>(arg));
+        default:
+            errno = ENOTTY;
+            return -1;
     }
 }
 

@@ -1,7 +1,6 @@
 // The emulator's SCSI commands other than the security protocol ones:
-// SPC-4 (INQUIRY, TEST UNIT READY, REQUEST SENSE, MODE SENSE(6)/(10)) and SSC-4 (READ BLOCK LIMITS, LOAD UNLOAD, REWIND, READ(6),
-// WRITE(6), WRITE FILEMARKS(6), SPACE(6), READ POSITION), variable-block
-// mode only, one partition.
+// SPC-4 (INQUIRY, TEST UNIT READY, REQUEST SENSE, MODE SENSE(6)/(10)) and SSC-4 (READ BLOCK LIMITS, LOAD UNLOAD,
+// REWIND, READ(6), WRITE(6), WRITE FILEMARKS(6), SPACE(6), READ POSITION), variable-block mode only, one partition.
 #include <algorithm>
 #include <cstring>
 
@@ -27,9 +26,12 @@ struct Identity {
 
 Identity identity_of(Persona p) {
     switch (p) {
-    case Persona::hp_lto4: return {"EMU HP LTO-4", "TKE4HP0001"};
-    case Persona::ibm_lto4: return {"EMU IBM LTO-4", "TKE4IBM001"};
-    case Persona::no_encryption: return {"EMU NO CRYPTO", "TKE3NC0001"};
+        case Persona::hp_lto4:
+            return {"EMU HP LTO-4", "TKE4HP0001"};
+        case Persona::ibm_lto4:
+            return {"EMU IBM LTO-4", "TKE4IBM001"};
+        case Persona::no_encryption:
+            return {"EMU NO CRYPTO", "TKE3NC0001"};
     }
     return {"EMU", "TKE0000000"};
 }
@@ -45,9 +47,12 @@ void put_ascii(std::vector<std::uint8_t>& out, std::string_view s, std::size_t w
 
 const char* persona_name(Persona p) noexcept {
     switch (p) {
-    case Persona::hp_lto4: return "hp-lto4";
-    case Persona::ibm_lto4: return "ibm-lto4";
-    case Persona::no_encryption: return "no-encryption";
+        case Persona::hp_lto4:
+            return "hp-lto4";
+        case Persona::ibm_lto4:
+            return "ibm-lto4";
+        case Persona::no_encryption:
+            return "no-encryption";
     }
     return "unknown";
 }
@@ -96,34 +101,47 @@ Result Emulator::dispatch(std::span<const std::uint8_t> cdb, std::span<const std
         invalid_cdb(0);
     }
     switch (op) {
-    case 0x00:  // TEST UNIT READY
-        (void)medium();
-        return {};
-    case 0x01:  // REWIND
-        (void)medium();
-        m_position = 0;
-        return {};
-    case 0x03: return request_sense(cdb);
-    case 0x05: {  // READ BLOCK LIMITS: granularity, maximum and minimum block length
-        Result r;
-        put8(r.data_in, 0);
-        put8(r.data_in, max_block >> 16);
-        put16(r.data_in, max_block & 0xFFFF);
-        put16(r.data_in, 1);
-        return r;
-    }
-    case 0x08: return read6(cdb);
-    case 0x0A: return write6(cdb, data_out);
-    case 0x10: return write_filemarks(cdb);
-    case 0x11: return space(cdb);
-    case 0x12: return inquiry(cdb);
-    case 0x1A: return mode_sense(cdb, false);
-    case 0x1B: return load_unload(cdb);
-    case 0x34: return read_position(cdb);
-    case 0x5A: return mode_sense(cdb, true);
-    case 0xA2: return security_in(cdb);
-    case 0xB5: return security_out(cdb, data_out);
-    default: fail(sk::illegal_request, 0x20, 0x00);
+        case 0x00:  // TEST UNIT READY
+            (void)medium();
+            return {};
+        case 0x01:  // REWIND
+            (void)medium();
+            m_position = 0;
+            return {};
+        case 0x03:
+            return request_sense(cdb);
+        case 0x05: {  // READ BLOCK LIMITS: granularity, maximum and minimum block length
+            Result r;
+            put8(r.data_in, 0);
+            put8(r.data_in, max_block >> 16);
+            put16(r.data_in, max_block & 0xFFFF);
+            put16(r.data_in, 1);
+            return r;
+        }
+        case 0x08:
+            return read6(cdb);
+        case 0x0A:
+            return write6(cdb, data_out);
+        case 0x10:
+            return write_filemarks(cdb);
+        case 0x11:
+            return space(cdb);
+        case 0x12:
+            return inquiry(cdb);
+        case 0x1A:
+            return mode_sense(cdb, false);
+        case 0x1B:
+            return load_unload(cdb);
+        case 0x34:
+            return read_position(cdb);
+        case 0x5A:
+            return mode_sense(cdb, true);
+        case 0xA2:
+            return security_in(cdb);
+        case 0xB5:
+            return security_out(cdb, data_out);
+        default:
+            fail(sk::illegal_request, 0x20, 0x00);
     }
 }
 
@@ -171,8 +189,8 @@ Result Emulator::inquiry(std::span<const std::uint8_t> cdb) {
         } else if (page == 0x80) {  // unit serial number
             put_ascii(d, id.serial, 10);
         } else if (page == 0x83) {  // device identification: one T10 vendor ID designator
-            put8(d, 0x02);  // PROTOCOL IDENTIFIER 0 | CODE SET 2 ASCII
-            put8(d, 0x01);  // PIV 0 | ASSOCIATION 0 logical unit | DESIGNATOR TYPE 1 T10 vendor ID
+            put8(d, 0x02);          // PROTOCOL IDENTIFIER 0 | CODE SET 2 ASCII
+            put8(d, 0x01);          // PIV 0 | ASSOCIATION 0 logical unit | DESIGNATOR TYPE 1 T10 vendor ID
             put8(d, 0x00);
             put8(d, 18);
             put_ascii(d, "TAPEKEY", 8);
@@ -435,7 +453,7 @@ Result Emulator::read_position(std::span<const std::uint8_t> cdb) {
     Result r;
     auto& d = r.data_in;
     put8(d, m_position == 0 ? 0x80u : 0u);  // BOP | EOP 0 | BPU 0: the locations below are valid
-    put8(d, 0);  // PARTITION NUMBER
+    put8(d, 0);                             // PARTITION NUMBER
     put16(d, 0);
     put32(d, static_cast<std::uint32_t>(m_position));  // FIRST LOGICAL OBJECT LOCATION
     put32(d, static_cast<std::uint32_t>(m_position));  // LAST LOGICAL OBJECT LOCATION

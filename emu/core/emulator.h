@@ -50,10 +50,10 @@ struct Block {
     Kind kind = Kind::data;
     bool encrypted = false;
     std::uint8_t algorithm_index = 0;
-    std::vector<tapekey::Kad> kads;         // as given when it was written
+    std::vector<tapekey::Kad> kads;           // as given when it was written
     std::array<std::uint8_t, 8> key_check{};  // HMAC of the key: tells wrong key from damage
     std::array<std::uint8_t, 12> nonce{};
-    std::vector<std::uint8_t> payload;      // clear data, or ciphertext || 16-byte tag
+    std::vector<std::uint8_t> payload;  // clear data, or ciphertext || 16-byte tag
 };
 
 struct Cartridge {

@@ -60,7 +60,8 @@ std::vector<std::uint8_t> seal(std::span<const std::uint8_t> key, std::span<cons
     return out;
 }
 
-std::optional<std::vector<std::uint8_t>> open(std::span<const std::uint8_t> key, std::span<const std::uint8_t, 12> nonce,
+std::optional<std::vector<std::uint8_t>> open(std::span<const std::uint8_t> key,
+                                              std::span<const std::uint8_t, 12> nonce,
                                               std::span<const std::uint8_t> aad, std::span<const std::uint8_t> sealed) {
     if (sealed.size() < tag_size) {
         return std::nullopt;

@@ -17,7 +17,8 @@ inline constexpr std::size_t tag_size = 16;
 std::vector<std::uint8_t> seal(std::span<const std::uint8_t> key, std::span<const std::uint8_t, 12> nonce,
                                std::span<const std::uint8_t> aad, std::span<const std::uint8_t> plain);
 // nullopt when the tag does not verify.
-std::optional<std::vector<std::uint8_t>> open(std::span<const std::uint8_t> key, std::span<const std::uint8_t, 12> nonce,
+std::optional<std::vector<std::uint8_t>> open(std::span<const std::uint8_t> key,
+                                              std::span<const std::uint8_t, 12> nonce,
                                               std::span<const std::uint8_t> aad, std::span<const std::uint8_t> sealed);
 // A fresh random nonce (OpenSSL's DRBG).
 std::array<std::uint8_t, 12> random_nonce();

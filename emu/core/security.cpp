@@ -1,5 +1,5 @@
-// The emulator's SECURITY PROTOCOL IN/OUT (SPC-4 SECURITY PROTOCOL IN/OUT), protocols 00h
-// (SPC-4 security protocol 00h) and 20h Tape Data Encryption (SSC-4 8.5), and what the
+// The emulator's SECURITY PROTOCOL IN/OUT (SPC-4), protocols 00h (SPC-4
+// security protocol information) and 20h Tape Data Encryption (SSC-4 8.5), and what the
 // encryption parameters do to READ and WRITE. The pages are built and parsed
 // with the library's codec (lib/src/drive/pages.cpp), whose layouts the
 // golden vectors pin to the T10 tables.
@@ -64,9 +64,9 @@ tapekey::Capabilities Emulator::capabilities() const {
     a.max_ukad = max_ukad;
     a.max_akad = max_akad;
     a.key_size = key_size;
-    a.dkad_c = 3;   // KAD optional
-    a.eemc_c = 1;   // external encryption mode control not allowed
-    a.rdmc_c = 4;   // raw reads disabled by default, RDMC may set them
+    a.dkad_c = 3;  // KAD optional
+    a.eemc_c = 1;  // external encryption mode control not allowed
+    a.rdmc_c = 4;  // raw reads disabled by default, RDMC may set them
     a.earem = true;
     a.algorithm = tapekey::aes256_gcm_algorithm;
     tapekey::Capabilities c;
@@ -169,24 +169,35 @@ Result Emulator::security_in(std::span<const std::uint8_t> cdb) {
         }
     } else if (protocol == sk::protocol_tde) {
         switch (page) {
-        case sk::page_in_support: r.data_in = sk::encode_page_list(page, in_pages); break;
-        case sk::page_out_support: r.data_in = sk::encode_page_list(page, out_pages); break;
-        case sk::page_capabilities: r.data_in = sk::encode_capabilities(capabilities()); break;
-        case sk::page_key_formats: {
-            const std::uint8_t formats[] = {0x00};
-            r.data_in = sk::encode_key_formats(formats);
-            break;
-        }
-        case sk::page_management_capabilities: {
-            tapekey::ManagementCapabilities m;
-            m.ckod_c = true;
-            m.aitn_c = m.local_c = m.public_c = true;
-            r.data_in = sk::encode_management_capabilities(m);
-            break;
-        }
-        case sk::page_status: r.data_in = sk::encode_status(encryption_status()); break;
-        case sk::page_next_block: r.data_in = sk::encode_next_block(next_block_status()); break;
-        default: invalid_cdb(2);
+            case sk::page_in_support:
+                r.data_in = sk::encode_page_list(page, in_pages);
+                break;
+            case sk::page_out_support:
+                r.data_in = sk::encode_page_list(page, out_pages);
+                break;
+            case sk::page_capabilities:
+                r.data_in = sk::encode_capabilities(capabilities());
+                break;
+            case sk::page_key_formats: {
+                const std::uint8_t formats[] = {0x00};
+                r.data_in = sk::encode_key_formats(formats);
+                break;
+            }
+            case sk::page_management_capabilities: {
+                tapekey::ManagementCapabilities m;
+                m.ckod_c = true;
+                m.aitn_c = m.local_c = m.public_c = true;
+                r.data_in = sk::encode_management_capabilities(m);
+                break;
+            }
+            case sk::page_status:
+                r.data_in = sk::encode_status(encryption_status());
+                break;
+            case sk::page_next_block:
+                r.data_in = sk::encode_next_block(next_block_status());
+                break;
+            default:
+                invalid_cdb(2);
         }
     } else {
         invalid_cdb(1);
@@ -385,14 +396,16 @@ std::vector<std::uint8_t> Emulator::read_block_data(Block& b) {
         fail(sk::data_protect, 0x26, 0x10);
     }
     switch (m_decryption) {
-    case DecryptionMode::raw: {
-        std::vector<std::uint8_t> raw(b.nonce.begin(), b.nonce.end());
-        raw.insert(raw.end(), b.payload.begin(), b.payload.end());
-        return raw;
-    }
-    case DecryptionMode::decrypt:
-    case DecryptionMode::mixed: break;
-    default: fail(sk::data_protect, 0x74, 0x01);
+        case DecryptionMode::raw: {
+            std::vector<std::uint8_t> raw(b.nonce.begin(), b.nonce.end());
+            raw.insert(raw.end(), b.payload.begin(), b.payload.end());
+            return raw;
+        }
+        case DecryptionMode::decrypt:
+        case DecryptionMode::mixed:
+            break;
+        default:
+            fail(sk::data_protect, 0x74, 0x01);
     }
     if (m_key.empty()) {
         fail(sk::data_protect, 0x74, 0x01);

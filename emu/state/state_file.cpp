@@ -98,7 +98,9 @@ StateFile::StateFile(std::filesystem::path path, NewDrive fresh) : m_path(std::m
     }
 }
 
-StateFile::~StateFile() { ::close(m_lock_fd); }  // closing releases the lock
+StateFile::~StateFile() {
+    ::close(m_lock_fd);
+}  // closing releases the lock
 
 void StateFile::save() {
     const auto snap = m_drive->serialize();

@@ -58,7 +58,9 @@ SecretBytes key_of(std::uint8_t seed) {
     return k;
 }
 
-Bytes text(const std::string& s) { return {s.begin(), s.end()}; }
+Bytes text(const std::string& s) {
+    return {s.begin(), s.end()};
+}
 
 KeyLoad request(const std::string& ukad, DecryptionMode dm = DecryptionMode::mixed) {
     KeyLoad r;
@@ -73,7 +75,9 @@ void write_block(Emulator& e, const std::string& data) {
     REQUIRE(e.execute(cdb, d, 0).status == tapeemu::status_good);
 }
 
-void rewind(Emulator& e) { (void)e.execute(Bytes{0x01, 0, 0, 0, 0, 0}, {}, 0); }
+void rewind(Emulator& e) {
+    (void)e.execute(Bytes{0x01, 0, 0, 0, 0, 0}, {}, 0);
+}
 
 Errc error_of(const std::function<void()>& f, std::string* message = nullptr) {
     try {
@@ -195,7 +199,8 @@ TEST_CASE("drive api safety: a KAD carries only a non-secret identifier") {
         hex += digits[b & 15];
     }
     std::string upper = hex;
-    std::transform(upper.begin(), upper.end(), upper.begin(), [](char c) { return static_cast<char>(std::toupper(c)); });
+    std::transform(upper.begin(), upper.end(), upper.begin(),
+                   [](char c) { return static_cast<char>(std::toupper(c)); });
     std::string message;
     CHECK(error_of([&] { (void)d.load_key(key, request(hex.substr(0, 32))); }, &message) == Errc::bad_format);
     CHECK(message.find("contains part of the key") != std::string::npos);
@@ -231,7 +236,7 @@ TEST_CASE("drive api safety: an LTO-3 cartridge is never reported as protected")
     e.insert("LTO3", true);
     Drive d = drive_on(e);
     const auto s = d.load_key(key_of(1), request("gen-1"));
-    CHECK(s.encryption == EncryptionMode::encrypt);  // the drive took the key ...
+    CHECK(s.encryption == EncryptionMode::encrypt);        // the drive took the key ...
     CHECK(!Drive::writes_encrypted(s, d.capabilities()));  // ... but will write in clear
     e.eject();
     e.insert("LTO4", false);
@@ -305,7 +310,8 @@ TEST_CASE("drive api: pages are read in two passes, 64 bytes then exactly 4 + PA
     std::vector<std::uint32_t> asked;
     Drive d = drive_on(e, [&](const detail::Command& c) -> std::optional<detail::Completion> {
         if (c.cdb[0] == scsi::op_spin) {
-            asked.push_back(static_cast<std::uint32_t>((c.cdb[6] << 24) | (c.cdb[7] << 16) | (c.cdb[8] << 8) | c.cdb[9]));
+            asked.push_back(
+                static_cast<std::uint32_t>((c.cdb[6] << 24) | (c.cdb[7] << 16) | (c.cdb[8] << 8) | c.cdb[9]));
             CHECK(c.data_in.size() == asked.back());
         }
         return std::nullopt;

@@ -10,10 +10,10 @@
 #include <string>
 #include <vector>
 
+#include "core/emulator.h"
 #include "drive/pages.h"
 #include "drive/sense.h"
 #include "tapekey/error.h"
-#include "core/emulator.h"
 
 using namespace tapekey;
 using tapeemu::Emulator;
@@ -76,13 +76,15 @@ Bytes key_of(std::uint8_t seed) {
     return k;
 }
 
-Bytes text(const std::string& s) { return {s.begin(), s.end()}; }
+Bytes text(const std::string& s) {
+    return {s.begin(), s.end()};
+}
 
 Result spout(Emulator& e, const scsi::SetDataEncryption& p, const Bytes& key) {
     const auto page = scsi::encode_set_data_encryption(p, key);
-    return run(e, scsi::spout_cdb(scsi::protocol_tde, scsi::page_set_data_encryption,
-                                  static_cast<std::uint32_t>(page.size())),
-               page.expose());
+    return run(
+        e, scsi::spout_cdb(scsi::protocol_tde, scsi::page_set_data_encryption, static_cast<std::uint32_t>(page.size())),
+        page.expose());
 }
 
 scsi::SetDataEncryption params(EncryptionMode em, DecryptionMode dm, const std::string& ukad = {}) {
@@ -100,7 +102,9 @@ void load(Emulator& e, const Bytes& key, DecryptionMode dm = DecryptionMode::mix
     expect_good(spout(e, params(EncryptionMode::encrypt, dm, ukad), key));
 }
 
-void clear(Emulator& e) { expect_good(spout(e, params(EncryptionMode::disable, DecryptionMode::disable), {})); }
+void clear(Emulator& e) {
+    expect_good(spout(e, params(EncryptionMode::disable, DecryptionMode::disable), {}));
+}
 
 // A drive with cartridge `name` loaded and its unit attention consumed.
 Emulator ready_drive(Persona p = Persona::hp_lto4, const std::string& name = "TAPE01", bool lto3 = false) {
@@ -121,9 +125,13 @@ Result read_block(Emulator& e, std::uint32_t length = 1024) {
                    static_cast<std::uint8_t>(length), 0});
 }
 
-void rewind(Emulator& e) { expect_good(run(e, {0x01, 0, 0, 0, 0, 0})); }
+void rewind(Emulator& e) {
+    expect_good(run(e, {0x01, 0, 0, 0, 0, 0}));
+}
 
-Bytes block_data(int i) { return text("block " + std::to_string(i) + " of the backup"); }
+Bytes block_data(int i) {
+    return text("block " + std::to_string(i) + " of the backup");
+}
 
 }  // namespace
 
@@ -198,8 +206,8 @@ TEST_CASE("emulator: READ BLOCK LIMITS, MODE SENSE(6)/(10), READ POSITION, SPACE
     r = run(e, {0x1A, 0, 0x00, 0, 12, 0});  // what st sends at open
     expect_good(r);
     CHECK(r.data_in.size() == 12);
-    CHECK(r.data_in[3] == 8);     // one block descriptor
-    CHECK(r.data_in[4] == 0x46);  // LTO-4 density
+    CHECK(r.data_in[3] == 8);                              // one block descriptor
+    CHECK(r.data_in[4] == 0x46);                           // LTO-4 density
     r = run(e, {0x5A, 0x08, 0x0F, 0, 0, 0, 0, 0, 64, 0});  // DBD, compression page
     expect_good(r);
     CHECK(r.data_in[7] == 0);
@@ -453,8 +461,8 @@ TEST_CASE("emulator: HP persona locks after ten wrong-key reads until the cartri
     CHECK(e.locked_out());
     rewind(e);
     expect_sense(read_block(e), scsi::data_protect, 0x26, 0x10);
-    expect_sense(spout(e, params(EncryptionMode::encrypt, DecryptionMode::mixed), key_of(1)), scsi::data_protect,
-                 0x26, 0x10);
+    expect_sense(spout(e, params(EncryptionMode::encrypt, DecryptionMode::mixed), key_of(1)), scsi::data_protect, 0x26,
+                 0x10);
     expect_good(run(e, {0x1B, 0, 0, 0, 0x00, 0}));  // unload
     expect_good(run(e, {0x1B, 0, 0, 0, 0x01, 0}));  // load
     CHECK(!e.locked_out());

@@ -30,10 +30,14 @@ std::vector<std::uint8_t> page_bytes(const Vector& v, const std::string& key = "
     return tapekey::test::from_hex(hex);
 }
 
-std::string hex(const std::vector<std::uint8_t>& b) { return tapekey::test::to_hex(b.data(), b.size()); }
+std::string hex(const std::vector<std::uint8_t>& b) {
+    return tapekey::test::to_hex(b.data(), b.size());
+}
 
 using Fields = std::map<std::string, std::string>;
-void put(Fields& f, const std::string& k, unsigned long long v) { f[k] = std::to_string(v); }
+void put(Fields& f, const std::string& k, unsigned long long v) {
+    f[k] = std::to_string(v);
+}
 
 void put_kads(Fields& f, const std::vector<Kad>& kads) {
     put(f, "kads", kads.size());
@@ -273,12 +277,23 @@ TEST_CASE("drive pages: malformed pages are rejected naming the field") {
         std::string message;
         try {
             switch (page) {
-            case 0x00: (void)scsi::decode_page_list(bytes, 0); break;
-            case 0x10: (void)scsi::decode_capabilities(bytes); break;
-            case 0x12: (void)scsi::decode_management_capabilities(bytes); break;
-            case 0x20: (void)scsi::decode_status(bytes); break;
-            case 0x21: (void)scsi::decode_next_block(bytes); break;
-            default: FAIL("vector names an unknown page");
+                case 0x00:
+                    (void)scsi::decode_page_list(bytes, 0);
+                    break;
+                case 0x10:
+                    (void)scsi::decode_capabilities(bytes);
+                    break;
+                case 0x12:
+                    (void)scsi::decode_management_capabilities(bytes);
+                    break;
+                case 0x20:
+                    (void)scsi::decode_status(bytes);
+                    break;
+                case 0x21:
+                    (void)scsi::decode_next_block(bytes);
+                    break;
+                default:
+                    FAIL("vector names an unknown page");
             }
         } catch (const Error& e) {
             CHECK(e.code() == Errc::bad_format);

@@ -1,7 +1,7 @@
 // tapekey/drive.h: the tape drive's encryption, through one interface.
 //
-// A Drive talks to an LTO drive with SECURITY PROTOCOL IN/OUT (SPC-4
-// SECURITY PROTOCOL IN/OUT), security protocol 20h, Tape Data Encryption (SSC-4 8.5), over
+// A Drive talks to an LTO drive with SECURITY PROTOCOL IN/OUT (SPC-4),
+// security protocol 20h, Tape Data Encryption (SSC-4 8.5), over
 // one transport: Linux SG_IO on /dev/sgN or /dev/nstN, or the embedded
 // software drive named emu:PATH. docs/spec/ssc-pages.md has every byte we
 // send and parse; docs/drive.md is the user's guide.
@@ -61,16 +61,16 @@ struct AlgorithmDescriptor {
     bool delb_c = false;         // distinguishes encrypted from clear blocks
     std::uint8_t decrypt_c = 0;  // 0 none, 1 software, 2 hardware, 3 reserved
     std::uint8_t encrypt_c = 0;
-    std::uint8_t avfclp = 0;     // 0 n/a, 1 not valid at this position, 2 valid for writing
+    std::uint8_t avfclp = 0;  // 0 n/a, 1 not valid at this position, 2 valid for writing
     std::uint8_t nonce_c = 0;
-    bool kadf_c = false;         // KAD FORMAT honoured
+    bool kadf_c = false;  // KAD FORMAT honoured
     bool vcelb_c = false;
-    bool ukadf = false;          // U-KAD is fixed length (pad to the maximum)
+    bool ukadf = false;  // U-KAD is fixed length (pad to the maximum)
     bool akadf = false;
     std::uint16_t max_ukad = 0;
     std::uint16_t max_akad = 0;
     std::uint16_t key_size = 0;
-    std::uint8_t dkad_c = 0;     // 1 KAD required, 2 not allowed, 3 optional
+    std::uint8_t dkad_c = 0;  // 1 KAD required, 2 not allowed, 3 optional
     std::uint8_t eemc_c = 0;
     std::uint8_t rdmc_c = 0;
     bool earem = false;
@@ -117,13 +117,13 @@ struct EncryptionStatus {
 
 // ENCRYPTION STATUS of the Next Block Encryption Status page (SSC-4, 0021h).
 enum class BlockEncryption : std::uint8_t {
-    unknown = 0,           // cannot determine (no volume, not capable)
-    not_yet = 1,           // not read into the buffer yet, or at end of data
-    not_a_block = 2,       // e.g. a filemark
+    unknown = 0,      // cannot determine (no volume, not capable)
+    not_yet = 1,      // not read into the buffer yet, or at end of data
+    not_a_block = 2,  // e.g. a filemark
     clear = 3,
     unsupported_algorithm = 4,
-    decryptable = 5,       // encrypted, and the loaded key can decrypt it
-    needs_key = 6,         // encrypted; no key, wrong key or decryption off
+    decryptable = 5,  // encrypted, and the loaded key can decrypt it
+    needs_key = 6,    // encrypted; no key, wrong key or decryption off
 };
 const char* to_string(BlockEncryption s) noexcept;
 

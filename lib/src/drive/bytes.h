@@ -69,7 +69,9 @@ private:
 };
 
 // Appends big-endian integers to a byte vector.
-inline void put8(std::vector<std::uint8_t>& out, unsigned v) { out.push_back(static_cast<std::uint8_t>(v)); }
+inline void put8(std::vector<std::uint8_t>& out, unsigned v) {
+    out.push_back(static_cast<std::uint8_t>(v));
+}
 inline void put16(std::vector<std::uint8_t>& out, unsigned v) {
     put8(out, v >> 8);
     put8(out, v & 0xFF);
@@ -90,7 +92,11 @@ inline void set32(std::span<std::uint8_t> out, std::size_t at, std::uint32_t v) 
     set16(out, at, v >> 16);
     set16(out, at + 2, v & 0xFFFF);
 }
-inline unsigned bits(unsigned byte, unsigned high, unsigned low) { return (byte >> low) & ((1u << (high - low + 1)) - 1); }
-inline bool bit(unsigned byte, unsigned n) { return ((byte >> n) & 1u) != 0; }
+inline unsigned bits(unsigned byte, unsigned high, unsigned low) {
+    return (byte >> low) & ((1u << (high - low + 1)) - 1);
+}
+inline bool bit(unsigned byte, unsigned n) {
+    return ((byte >> n) & 1u) != 0;
+}
 
 }  // namespace tapekey::scsi

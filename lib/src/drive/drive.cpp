@@ -62,8 +62,8 @@ void require_good(const Completion& c, const std::string& drive, const std::stri
     }
     const auto s = sense_of(c);
     if (!s) {
-        throw Error(Errc::device, where + "check condition without usable sense data (status " +
-                                      std::to_string(c.status) + ")",
+        throw Error(Errc::device,
+                    where + "check condition without usable sense data (status " + std::to_string(c.status) + ")",
                     "retry; if it persists, check the kernel log");
     }
     const auto text = scsi::describe(*s);
@@ -91,7 +91,8 @@ std::vector<std::uint8_t> read_page(Transport& t, const std::string& drive, std:
         }
         require_good(c, drive, doing);
         const std::size_t got = std::min(c.data_in_length, buf.size());
-        const std::size_t want = protocol == scsi::protocol_info ? got : scsi::declared_page_size({buf.data(), got}, page);
+        const std::size_t want =
+            protocol == scsi::protocol_info ? got : scsi::declared_page_size({buf.data(), got}, page);
         if (pass == 0 && want > got && got == buf.size()) {
             buf.assign(std::min<std::size_t>(want, scsi::max_allocation), 0);
             continue;
@@ -142,7 +143,8 @@ void check_kad_is_not_secret(std::span<const std::uint8_t> kad, const SecretByte
         }
         const std::size_t hex_run = std::min<std::size_t>(16, hex.size());
         for (std::size_t i = 0; i + hex_run <= hex.size() && !leaks; ++i) {
-            leaks = contains(kad, hex.expose().subspan(i, hex_run)) || contains(kad, upper.expose().subspan(i, hex_run));
+            leaks =
+                contains(kad, hex.expose().subspan(i, hex_run)) || contains(kad, upper.expose().subspan(i, hex_run));
         }
     }
     if (leaks) {
@@ -181,8 +183,9 @@ DriveIdentity Drive::identity() {
     Completion c = run(*m_transport, inquiry, {}, buf);
     require_good(c, m_name, "inquiry");
     if (c.data_in_length < 36) {
-        throw Error(Errc::device, "drive " + m_name + ": inquiry data is " + std::to_string(c.data_in_length) +
-                                      " bytes, fewer than 36", "");
+        throw Error(
+            Errc::device,
+            "drive " + m_name + ": inquiry data is " + std::to_string(c.data_in_length) + " bytes, fewer than 36", "");
     }
     DriveIdentity id;
     id.device_type = buf[0] & 0x1Fu;
@@ -249,7 +252,8 @@ EncryptionStatus Drive::load_key(const SecretBytes& key, const KeyLoad& request)
     const Capabilities caps = capabilities();
     const AlgorithmDescriptor* alg = caps.aes_gcm();
     if (alg == nullptr) {
-        throw Error(Errc::unsupported, "drive " + m_name + ": reports no AES-256-GCM algorithm with hardware encryption",
+        throw Error(Errc::unsupported,
+                    "drive " + m_name + ": reports no AES-256-GCM algorithm with hardware encryption",
                     "check `tapekey drive caps`; this drive cannot encrypt LTO data");
     }
     if (caps.cfg_p == 2) {
@@ -257,7 +261,8 @@ EncryptionStatus Drive::load_key(const SecretBytes& key, const KeyLoad& request)
                     "the library or a key manager controls encryption; switch the drive to application-managed");
     }
     const bool encrypting = request.encryption == EncryptionMode::encrypt;
-    const bool decrypting = request.decryption == DecryptionMode::decrypt || request.decryption == DecryptionMode::mixed;
+    const bool decrypting =
+        request.decryption == DecryptionMode::decrypt || request.decryption == DecryptionMode::mixed;
     if (!encrypting && !decrypting) {
         throw Error(Errc::usage, "a key load must encrypt or decrypt", "use clear() to switch encryption off");
     }
@@ -312,15 +317,17 @@ EncryptionStatus Drive::load_key(const SecretBytes& key, const KeyLoad& request)
         return b;
     };
     if (!request.ukad.empty()) {
-        p.kads.push_back(Kad{static_cast<std::uint8_t>(KadType::ukad), 0, pad(request.ukad, alg->ukadf, alg->max_ukad)});
+        p.kads.push_back(
+            Kad{static_cast<std::uint8_t>(KadType::ukad), 0, pad(request.ukad, alg->ukadf, alg->max_ukad)});
     }
     if (!request.akad.empty()) {
-        p.kads.push_back(Kad{static_cast<std::uint8_t>(KadType::akad), 0, pad(request.akad, alg->akadf, alg->max_akad)});
+        p.kads.push_back(
+            Kad{static_cast<std::uint8_t>(KadType::akad), 0, pad(request.akad, alg->akadf, alg->max_akad)});
     }
     const EncryptionStatus before = status();
     const SecretBytes page = scsi::encode_set_data_encryption(p, key.expose());
-    const auto cdb = scsi::spout_cdb(scsi::protocol_tde, scsi::page_set_data_encryption,
-                                     static_cast<std::uint32_t>(page.size()));
+    const auto cdb =
+        scsi::spout_cdb(scsi::protocol_tde, scsi::page_set_data_encryption, static_cast<std::uint32_t>(page.size()));
     require_good(run(*m_transport, cdb, page.expose(), {}), m_name, "set data encryption");
 
     // Believe the status page, not the GOOD status.
@@ -334,17 +341,18 @@ EncryptionStatus Drive::load_key(const SecretBytes& key, const KeyLoad& request)
         wrong = "the key instance counter did not advance";
     } else {
         for (const auto& sent : p.kads) {
-            const auto got = std::find_if(after.kads.begin(), after.kads.end(),
-                                          [&](const Kad& k) { return k.type == sent.type; });
+            const auto got =
+                std::find_if(after.kads.begin(), after.kads.end(), [&](const Kad& k) { return k.type == sent.type; });
             if (got == after.kads.end() || unpadded(got->data) != unpadded(sent.data)) {
                 wrong = "the key-associated data differs from what was sent";
             }
         }
     }
     if (!wrong.empty()) {
-        throw Error(Errc::device, "drive " + m_name + ": key load failed: the drive accepted it, but its status " +
-                                      "disagrees: " + wrong,
-                    "check `tapekey drive status`; another host may be changing the drive's key");
+        throw Error(
+            Errc::device,
+            "drive " + m_name + ": key load failed: the drive accepted it, but its status " + "disagrees: " + wrong,
+            "check `tapekey drive status`; another host may be changing the drive's key");
     }
     return after;
 }
@@ -355,8 +363,8 @@ EncryptionStatus Drive::clear() {
     scsi::SetDataEncryption p;  // DISABLE/DISABLE, key length 0
     p.algorithm_index = alg != nullptr ? alg->index : (caps.algorithms.empty() ? 0 : caps.algorithms[0].index);
     const SecretBytes page = scsi::encode_set_data_encryption(p, {});
-    const auto cdb = scsi::spout_cdb(scsi::protocol_tde, scsi::page_set_data_encryption,
-                                     static_cast<std::uint32_t>(page.size()));
+    const auto cdb =
+        scsi::spout_cdb(scsi::protocol_tde, scsi::page_set_data_encryption, static_cast<std::uint32_t>(page.size()));
     require_good(run(*m_transport, cdb, page.expose(), {}), m_name, "set data encryption (clear)");
     const EncryptionStatus after = status();
     if (after.encryption != EncryptionMode::disable || after.decryption != DecryptionMode::disable) {

@@ -171,10 +171,10 @@ std::vector<std::uint8_t> encode_capabilities(const Capabilities& caps) {
         put8(out, a.index);
         put8(out, 0);
         put16(out, 20);  // DESCRIPTOR LENGTH
-        put8(out, unsigned{a.avfmv} << 7 | unsigned{a.sdk_c} << 6 | unsigned{a.mac_c} << 5 |
-                      unsigned{a.delb_c} << 4 | (a.decrypt_c & 3u) << 2 | (a.encrypt_c & 3u));
-        put8(out, (a.avfclp & 3u) << 6 | (a.nonce_c & 3u) << 4 | unsigned{a.kadf_c} << 3 |
-                      unsigned{a.vcelb_c} << 2 | unsigned{a.ukadf} << 1 | unsigned{a.akadf});
+        put8(out, unsigned{a.avfmv} << 7 | unsigned{a.sdk_c} << 6 | unsigned{a.mac_c} << 5 | unsigned{a.delb_c} << 4 |
+                      (a.decrypt_c & 3u) << 2 | (a.encrypt_c & 3u));
+        put8(out, (a.avfclp & 3u) << 6 | (a.nonce_c & 3u) << 4 | unsigned{a.kadf_c} << 3 | unsigned{a.vcelb_c} << 2 |
+                      unsigned{a.ukadf} << 1 | unsigned{a.akadf});
         put16(out, a.max_ukad);
         put16(out, a.max_akad);
         put16(out, a.key_size);
@@ -373,8 +373,8 @@ DecodedSde decode_set_data_encryption(std::span<const std::uint8_t> page, std::s
     at(2);
     const std::size_t declared = std::size_t{4} + r.u16("PAGE LENGTH");
     if (declared != page.size() || declared < sde_header_size) {
-        r.fail("PAGE LENGTH + 4 = " + std::to_string(declared) + " does not match the " +
-               std::to_string(page.size()) + " bytes sent (at least 20)");
+        r.fail("PAGE LENGTH + 4 = " + std::to_string(declared) + " does not match the " + std::to_string(page.size()) +
+               " bytes sent (at least 20)");
     }
     DecodedSde d;
     auto& p = d.params;

@@ -90,7 +90,7 @@ void encode_kads(std::vector<std::uint8_t>& out, std::span<const Kad> kads);
 struct SetDataEncryption {
     std::uint8_t scope = 2;  // 0 public, 1 local, 2 all I_T nexus
     bool lock = false;
-    std::uint8_t ceem = 1;   // 01b: do not check the external encryption mode
+    std::uint8_t ceem = 1;  // 01b: do not check the external encryption mode
     std::uint8_t rdmc = 0;
     bool sdk = false;
     bool ckod = false;

@@ -1,5 +1,5 @@
-// Sense data: SPC-4 sense data (descriptor and fixed formats, sense keys), and the additional sense codes of SPC-4 Annex D that a tape
-// drive with encryption returns (docs/spec/ssc-pages.md section 6).
+// Sense data: SPC-4 sense data (descriptor and fixed formats, sense keys), and the additional sense codes of SPC-4
+// Annex D that a tape drive with encryption returns (docs/spec/ssc-pages.md section 6).
 #include "drive/sense.h"
 
 #include <cstdio>
@@ -15,7 +15,9 @@ std::string hex2(unsigned v) {
     return b;
 }
 
-std::string code_of(const Sense& s) { return hex2(s.key) + "/" + hex2(s.asc) + "/" + hex2(s.ascq); }
+std::string code_of(const Sense& s) {
+    return hex2(s.key) + "/" + hex2(s.asc) + "/" + hex2(s.ascq);
+}
 
 // The 3 sense-key specific bytes: SKSV, C/D, BPV, BIT POINTER, FIELD POINTER.
 void read_field_pointer(Sense& s, std::span<const std::uint8_t> sks) {
@@ -68,7 +70,8 @@ std::optional<Sense> decode_sense(std::span<const std::uint8_t> b) {
         s.ili = bit(b[2], 5);
         s.key = static_cast<std::uint8_t>(b[2] & 0x0Fu);
         if (bit(b[0], 7)) {
-            s.information = (std::uint64_t{b[3]} << 24) | (std::uint64_t{b[4]} << 16) | (std::uint64_t{b[5]} << 8) | b[6];
+            s.information =
+                (std::uint64_t{b[3]} << 24) | (std::uint64_t{b[4]} << 16) | (std::uint64_t{b[5]} << 8) | b[6];
         }
         s.asc = b[12];
         s.ascq = b[13];
@@ -136,9 +139,9 @@ std::vector<std::uint8_t> encode_descriptor_sense(const Sense& s) {
         b.insert(b.end(), {0x02, 0x06, 0x00, 0x00, sks[0], sks[1], sks[2], 0x00});
     }
     if (s.filemark || s.eom || s.ili) {
-        b.insert(b.end(), {0x04, 0x02, 0x00,
-                           static_cast<std::uint8_t>(unsigned{s.filemark} << 7 | unsigned{s.eom} << 6 |
-                                                     unsigned{s.ili} << 5)});
+        b.insert(b.end(),
+                 {0x04, 0x02, 0x00,
+                  static_cast<std::uint8_t>(unsigned{s.filemark} << 7 | unsigned{s.eom} << 6 | unsigned{s.ili} << 5)});
     }
     b[7] = static_cast<std::uint8_t>(b.size() - 8);
     return b;
@@ -146,18 +149,30 @@ std::vector<std::uint8_t> encode_descriptor_sense(const Sense& s) {
 
 const char* sense_key_name(std::uint8_t key) noexcept {
     switch (key) {
-    case no_sense: return "no sense";
-    case recovered_error: return "recovered error";
-    case not_ready: return "not ready";
-    case medium_error: return "medium error";
-    case hardware_error: return "hardware error";
-    case illegal_request: return "illegal request";
-    case unit_attention: return "unit attention";
-    case data_protect: return "data protect";
-    case blank_check: return "blank check";
-    case aborted_command: return "aborted command";
-    case volume_overflow: return "volume overflow";
-    default: return "vendor or reserved sense key";
+        case no_sense:
+            return "no sense";
+        case recovered_error:
+            return "recovered error";
+        case not_ready:
+            return "not ready";
+        case medium_error:
+            return "medium error";
+        case hardware_error:
+            return "hardware error";
+        case illegal_request:
+            return "illegal request";
+        case unit_attention:
+            return "unit attention";
+        case data_protect:
+            return "data protect";
+        case blank_check:
+            return "blank check";
+        case aborted_command:
+            return "aborted command";
+        case volume_overflow:
+            return "volume overflow";
+        default:
+            return "vendor or reserved sense key";
     }
 }
 
@@ -201,24 +216,26 @@ SenseText describe(const Sense& s) {
     if (key == data_protect) {
         if (a == 0x74) {
             switch (q) {
-            case 0x00: return text("security error", "the block forbids this access (e.g. raw read of a protected block)");
-            case 0x01:
-                return text("encrypted block and decryption is not enabled",
-                            "load the block's key with `tapekey drive load` (see `tapekey drive next-block`)");
-            case 0x02:
-                return text("unencrypted block while the drive only decrypts",
-                            "load the key with --mode mixed to read clear and encrypted blocks");
-            case 0x03:
-                return text("incorrect data encryption key",
-                            "the loaded key is not this block's key: find the key by the KAD that "
-                            "`tapekey drive next-block` shows; do not try other keys (the drive locks after ten)");
-            case 0x04:
-                return text("cryptographic integrity validation failed",
-                            "the block is damaged or was tampered with; stop and keep the cartridge");
-            case 0x05:
-                return text("key-associated data changed or error decrypting",
-                            "the tape changes keys here; read `tapekey drive next-block` again");
-            default: break;
+                case 0x00:
+                    return text("security error", "the block forbids this access (e.g. raw read of a protected block)");
+                case 0x01:
+                    return text("encrypted block and decryption is not enabled",
+                                "load the block's key with `tapekey drive load` (see `tapekey drive next-block`)");
+                case 0x02:
+                    return text("unencrypted block while the drive only decrypts",
+                                "load the key with --mode mixed to read clear and encrypted blocks");
+                case 0x03:
+                    return text("incorrect data encryption key",
+                                "the loaded key is not this block's key: find the key by the KAD that "
+                                "`tapekey drive next-block` shows; do not try other keys (the drive locks after ten)");
+                case 0x04:
+                    return text("cryptographic integrity validation failed",
+                                "the block is damaged or was tampered with; stop and keep the cartridge");
+                case 0x05:
+                    return text("key-associated data changed or error decrypting",
+                                "the tape changes keys here; read `tapekey drive next-block` again");
+                default:
+                    break;
             }
         }
         if (a == 0x26 && q == 0x10) {

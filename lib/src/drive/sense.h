@@ -30,17 +30,15 @@ struct Sense {
     std::uint8_t asc = 0;
     std::uint8_t ascq = 0;
     bool filemark = false, eom = false, ili = false;  // stream bits (SSC-4)
-    std::optional<std::uint64_t> information;        // VALID set
+    std::optional<std::uint64_t> information;         // VALID set
     // Sense-key specific field pointer (SPC-4, sense-key specific data), when SKSV is set.
     bool sksv = false;
-    bool command = false;                 // C/D: 1 the CDB, 0 the parameter list
+    bool command = false;                     // C/D: 1 the CDB, 0 the parameter list
     std::optional<std::uint8_t> bit_pointer;  // BPV set
-    std::uint16_t field = 0;              // byte offset of the field in error
-    bool descriptor_format = false;       // 72h/73h rather than 70h/71h
+    std::uint16_t field = 0;                  // byte offset of the field in error
+    bool descriptor_format = false;           // 72h/73h rather than 70h/71h
 
-    bool is(std::uint8_t k, std::uint8_t a, std::uint8_t q) const noexcept {
-        return key == k && asc == a && ascq == q;
-    }
+    bool is(std::uint8_t k, std::uint8_t a, std::uint8_t q) const noexcept { return key == k && asc == a && ascq == q; }
 };
 
 // Parses fixed (70h/71h) or descriptor (72h/73h) sense; nullopt when the

@@ -38,16 +38,26 @@ bool is_st_node(const std::string& path) {
 
 const char* host_status_name(unsigned s) {
     switch (s) {
-    case 0x01: return "DID_NO_CONNECT: the drive is not connected";
-    case 0x02: return "DID_BUS_BUSY: the bus stayed busy";
-    case 0x03: return "DID_TIME_OUT: the command timed out";
-    case 0x04: return "DID_BAD_TARGET: no such target";
-    case 0x05: return "DID_ABORT: the command was aborted";
-    case 0x06: return "DID_PARITY: parity error";
-    case 0x07: return "DID_ERROR: internal host adapter error";
-    case 0x08: return "DID_RESET: the bus was reset";
-    case 0x0E: return "DID_TRANSPORT_DISRUPTED: the link went down";
-    default: return "host adapter error";
+        case 0x01:
+            return "DID_NO_CONNECT: the drive is not connected";
+        case 0x02:
+            return "DID_BUS_BUSY: the bus stayed busy";
+        case 0x03:
+            return "DID_TIME_OUT: the command timed out";
+        case 0x04:
+            return "DID_BAD_TARGET: no such target";
+        case 0x05:
+            return "DID_ABORT: the command was aborted";
+        case 0x06:
+            return "DID_PARITY: parity error";
+        case 0x07:
+            return "DID_ERROR: internal host adapter error";
+        case 0x08:
+            return "DID_RESET: the bus was reset";
+        case 0x0E:
+            return "DID_TRANSPORT_DISRUPTED: the link went down";
+        default:
+            return "host adapter error";
     }
 }
 
@@ -155,6 +165,8 @@ private:
 
 }  // namespace
 
-std::unique_ptr<Transport> open_sg_transport(const std::string& path) { return std::make_unique<SgTransport>(path); }
+std::unique_ptr<Transport> open_sg_transport(const std::string& path) {
+    return std::make_unique<SgTransport>(path);
+}
 
 }  // namespace tapekey::detail

@@ -5,32 +5,46 @@ namespace tapekey {
 
 const char* to_string(EncryptionMode m) noexcept {
     switch (m) {
-    case EncryptionMode::disable: return "disable";
-    case EncryptionMode::external: return "external";
-    case EncryptionMode::encrypt: return "encrypt";
+        case EncryptionMode::disable:
+            return "disable";
+        case EncryptionMode::external:
+            return "external";
+        case EncryptionMode::encrypt:
+            return "encrypt";
     }
     return "reserved";
 }
 
 const char* to_string(DecryptionMode m) noexcept {
     switch (m) {
-    case DecryptionMode::disable: return "disable";
-    case DecryptionMode::raw: return "raw";
-    case DecryptionMode::decrypt: return "decrypt";
-    case DecryptionMode::mixed: return "mixed";
+        case DecryptionMode::disable:
+            return "disable";
+        case DecryptionMode::raw:
+            return "raw";
+        case DecryptionMode::decrypt:
+            return "decrypt";
+        case DecryptionMode::mixed:
+            return "mixed";
     }
     return "reserved";
 }
 
 const char* to_string(BlockEncryption s) noexcept {
     switch (s) {
-    case BlockEncryption::unknown: return "unknown";
-    case BlockEncryption::not_yet: return "not yet known";
-    case BlockEncryption::not_a_block: return "not a logical block";
-    case BlockEncryption::clear: return "not encrypted";
-    case BlockEncryption::unsupported_algorithm: return "encrypted, algorithm not supported";
-    case BlockEncryption::decryptable: return "encrypted, key loaded";
-    case BlockEncryption::needs_key: return "encrypted, key needed";
+        case BlockEncryption::unknown:
+            return "unknown";
+        case BlockEncryption::not_yet:
+            return "not yet known";
+        case BlockEncryption::not_a_block:
+            return "not a logical block";
+        case BlockEncryption::clear:
+            return "not encrypted";
+        case BlockEncryption::unsupported_algorithm:
+            return "encrypted, algorithm not supported";
+        case BlockEncryption::decryptable:
+            return "encrypted, key loaded";
+        case BlockEncryption::needs_key:
+            return "encrypted, key needed";
     }
     return "reserved";
 }
