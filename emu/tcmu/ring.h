@@ -43,9 +43,10 @@ bool is_data_out(std::uint8_t opcode) noexcept;
 
 // Unknown operation codes are the emulator's to answer: it returns CHECK
 // CONDITION with ILLEGAL REQUEST, INVALID COMMAND OPERATION CODE (05/20/00),
-// and the ring passes that sense on. TCMU_UFLAG_UNKNOWN_OP is never set: the
-// kernel then completes the command with CHECK CONDITION but without our
-// sense data, so the initiator could not tell why.
+// and the ring passes that sense on. TCMU_UFLAG_UNKNOWN_OP is never set:
+// with it, Linux 6.1 drops our sense, logs "Userspace set UNKNOWN_OP flag"
+// and the initiator gets NOT READY, LOGICAL UNIT COMMUNICATION FAILURE
+// (02/08/00; seen through sg_raw in UML), which says nothing of the cause.
 
 // What one drain() did.
 struct DrainStats {
