@@ -31,8 +31,7 @@ run_as_user() {
   HOME=/tmp/home-$user_uid /usr/bin/setpriv --reuid=$user_uid --regid=$tape_gid --groups=$tape_gid \
     --inh-caps=-all --bounding-set=-all -- "$@"
 }
-# The kernel log since the last mark.
-mark_log() { $bb dmesg -c > /dev/null; }
+# The kernel log.
 kernel_log() { $bb dmesg; }
 # make_key FILE DESCRIPTION: a stenc key file (hex key, then the
 # description sent as the U-KAD), mode 0600, owned by the scenario user.

@@ -12,10 +12,9 @@ expect_grep /tmp/k1 'Attached scsi generic sg0 type 1' "sg attaches it"
 [ -c /dev/nst0 ] && [ -c /dev/sg0 ] || fail "no /dev/nst0 or /dev/sg0"
 
 step "st's commands on open"
-: > /tmp/drive/trace.mark
-n0=$($bb wc -l < /tmp/drive/trace)
+trace_mark
 $bb mt -f /dev/nst0 nop || fail "cannot open /dev/nst0"
-$bb tail -n +$((n0 + 1)) /tmp/drive/trace > /tmp/open-trace
+trace_since > /tmp/open-trace
 $bb cat /tmp/open-trace
 for op in 00 05 1a; do
   expect_grep /tmp/open-trace "^op=$op status=00" "st sent opcode $op on open and it succeeded"
