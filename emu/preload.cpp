@@ -207,7 +207,9 @@ int sg_io(sg_io_hdr_t* h) {
         if (hit && f.short_len >= 0) {
             got = std::min<std::size_t>(got, static_cast<std::size_t>(f.short_len));
         }
-        std::memcpy(h->dxferp, r.data_in.data(), got);
+        if (got != 0) {
+            std::memcpy(h->dxferp, r.data_in.data(), got);
+        }
     }
     h->resid = static_cast<int>((room != 0 ? room : h->dxfer_len) - (room != 0 ? got : h->dxfer_len));
     h->status = r.status;

@@ -15,7 +15,11 @@ fi
 export TAPEEMU_DEVICE=/dev/sg7
 syslog_before=$(stat -c '%Y %s' /var/log/stenc 2>/dev/null || echo none)
 
-stenc_run() { run_pre stenc -f /dev/sg7 "$@"; }
+# Under a sanitizer build the ASan runtime is loaded into stenc too, and it
+# catches stenc 1.0.7 itself: when it loads a key from a file it memsets past
+# the end of a new[] buffer. That is stenc's bug, not the drive's: do not
+# check intrinsics (memset, memcpy) in stenc.
+stenc_run() { ASAN_OPTIONS=$ASAN_OPTIONS:replace_intrin=0 run_pre stenc -f /dev/sg7 "$@"; }
 status_json() { run drive status --json "$D"; }
 
 # stenc 1.0.7 leaves reserved bits of its KAD header uninitialised: lenient drive
