@@ -40,4 +40,6 @@ expect_grep /tmp/dd 'Input/output error' "dd reports an I/O error"
 trace_since > /tmp/t
 $bb cat /tmp/t
 expect_grep /tmp/t '^op=08 status=02 sense=7/74/01' "READ(6) ended in DATA PROTECT, UNABLE TO DECRYPT DATA"
+kernel_log > /tmp/k4
+expect_grep /tmp/k4 'st0\] ASC=0x74 ASCQ=0x1' "st logs the sense the drive returned"
 [ ! -s /tmp/back2 ] || fail "dd wrote data it could not have read"
