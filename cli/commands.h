@@ -143,3 +143,36 @@ int run_drive_load_generation(const DriveKeyOptions& o);
 int run_drive_auto(const DriveKeyOptions& o);
 
 }  // namespace tapekey::cli
+
+// tapekey log show | verify | checkpoint | auditor-key (cli/log.cpp,
+// docs/spec/audit-log.md).
+namespace tapekey::cli {
+
+struct LogOptions {
+    std::optional<std::filesystem::path> home;
+    std::optional<std::filesystem::path> log;  // a copy of a log instead of the home's
+};
+
+struct LogShowOptions {
+    LogOptions where;
+    std::optional<std::string> since;
+    std::string event;  // a type, or a prefix ending in '*'
+    bool json = false;
+};
+int run_log_show(const LogShowOptions& o);
+
+struct LogVerifyOptions {
+    LogOptions where;
+    std::optional<std::filesystem::path> auditor_key;
+    std::optional<std::string> checkpoint;
+};
+int run_log_verify(const LogVerifyOptions& o);
+int run_log_checkpoint(const LogOptions& o);
+
+struct LogAuditorKeyOptions {
+    std::optional<std::filesystem::path> home;
+    std::filesystem::path out;
+};
+int run_log_auditor_key(const LogAuditorKeyOptions& o);
+
+}  // namespace tapekey::cli

@@ -254,6 +254,55 @@ void add_key_commands(CLI::App& app, KeyCommands& o, int& rc) {
     bexport->add_flag("--force", o.bundle.force, "replace FILE");
     bexport->callback([&] { rc = tapekey::cli::run_bundle_export(o.bundle); });
 }
+
+// tapekey log show | verify | checkpoint | auditor-key (cli/log.cpp).
+struct LogCommands {
+    tapekey::cli::LogShowOptions show;
+    tapekey::cli::LogVerifyOptions verify;
+    tapekey::cli::LogOptions checkpoint;
+    tapekey::cli::LogAuditorKeyOptions auditor_key;
+};
+
+const char* const log_verify_help = R"(
+Example (an auditor, with the key exported once and a checkpoint from the
+paper logbook):
+  $ tapekey log verify --auditor-key auditor.key \
+      --checkpoint 'tapekey-log vault 1234 GFJN-84RK-FVZ0-ASKG-3BGN-HF69-868A-18S9'
+Exit 0: every entry verifies (and the log extends the checkpoint). Exit 1:
+the first bad entry, and what is wrong with it.
+)";
+
+void add_log_commands(CLI::App& app, LogCommands& o, int& rc) {
+    using namespace std::string_literals;
+    auto* log = app.add_subcommand("log", "the tamper-evident key-use log"s)->group("Keys");
+    log->require_subcommand(1);
+    auto where = [](CLI::App* c, tapekey::cli::LogOptions& w) {
+        c->add_option("--home", w.home, "the tapekey home (default: $TAPEKEY_HOME, else /var/lib/tapekey)");
+        c->add_option("--log", w.log, "a copy of a key-use log, instead of the home's");
+    };
+    auto* show = log->add_subcommand("show", "print the entries"s);
+    where(show, o.show.where);
+    show->add_option("--since", o.show.since, "entries from this UTC time on (YYYY-MM-DD[THH:MM[:SS]])");
+    show->add_option("--event", o.show.event, "only this event type, or a prefix ending in * (drive.*)");
+    show->add_flag("--json", o.show.json, "print each entry as its JSON line");
+    show->callback([&] { rc = tapekey::cli::run_log_show(o.show); });
+
+    auto* verify = log->add_subcommand("verify", "check the chain, every mac, and a checkpoint"s);
+    where(verify, o.verify.where);
+    verify->add_option("--auditor-key", o.verify.auditor_key, "the auditor key file (checks every mac)");
+    verify->add_option("--checkpoint", o.verify.checkpoint, "a checkpoint line the log must extend");
+    verify->footer(log_verify_help);
+    verify->callback([&] { rc = tapekey::cli::run_log_verify(o.verify); });
+
+    auto* checkpoint = log->add_subcommand("checkpoint", "print a checkpoint line to keep elsewhere"s);
+    where(checkpoint, o.checkpoint);
+    checkpoint->callback([&] { rc = tapekey::cli::run_log_checkpoint(o.checkpoint); });
+
+    auto* akey = log->add_subcommand("auditor-key", "export the auditor key, once"s);
+    akey->add_option("--home", o.auditor_key.home, "the tapekey home (default: $TAPEKEY_HOME, else /var/lib/tapekey)");
+    akey->add_option("--out", o.auditor_key.out, "the file to write (mode 0600)")->required();
+    akey->callback([&] { rc = tapekey::cli::run_log_auditor_key(o.auditor_key); });
+}
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -290,6 +339,9 @@ int main(int argc, char** argv) {
 
     DriveCommands drive_commands;
     add_drive_commands(app, drive_commands, rc);
+
+    LogCommands log_commands;
+    add_log_commands(app, log_commands, rc);
 
     try {
         app.parse(argc, argv);

@@ -144,6 +144,10 @@ std::string log_checkpoint(const std::filesystem::path& log);
 // included); it checks form, not the chain or MACs (that is verify_log).
 void read_log(const std::filesystem::path& log, const std::function<void(const LogEntry&)>& visit);
 
+// The entry as its line in the log (canonical JSON, without the line
+// feed), e.g. for `tapekey log show --json`.
+std::string log_entry_line(const LogEntry& entry);
+
 // HOME/log/auditor.key: the pending auditor key (spec section 6.2).
 std::filesystem::path auditor_key_file(const Home& home);
 

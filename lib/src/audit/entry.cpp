@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstring>
 #include <ctime>
 
 #include "tapekey/error.h"
@@ -15,8 +16,21 @@ namespace {
 
 const char hex_digits[] = "0123456789abcdef";
 
-bool name_char(char c) noexcept { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'; }
-bool event_char(char c) noexcept { return name_char(c) || c == '.' || c == '-'; }
+// Bit 1: allowed in a field name (a-z 0-9 _); bit 2: in an event name
+// (also . and -). A table: names are public and checked for every entry.
+constexpr std::array<std::uint8_t, 256> name_chars = [] {
+    std::array<std::uint8_t, 256> t{};
+    for (int c = 'a'; c <= 'z'; ++c) {
+        t[static_cast<std::size_t>(c)] = 3;
+    }
+    for (int c = '0'; c <= '9'; ++c) {
+        t[static_cast<std::size_t>(c)] = 3;
+    }
+    t['_'] = 3;
+    t['.'] = 2;
+    t['-'] = 2;
+    return t;
+}();
 
 // Length of the valid UTF-8 sequence starting at s[i], or 0 (RFC 3629
 // section 4: no overlong forms, no surrogates, nothing above U+10FFFF).
@@ -109,7 +123,7 @@ public:
     explicit Reader(std::string_view s) : m_s(s) {}
 
     bool literal(std::string_view lit) {
-        if (m_s.substr(m_pos, lit.size()) != lit) {
+        if (!next_is(lit)) {
             return fail("expected " + std::string(lit));
         }
         m_pos += lit.size();
@@ -117,10 +131,22 @@ public:
     }
     // Consumes `lit` when it is next; records no error when it is not.
     bool peek(std::string_view lit) {
-        if (m_s.substr(m_pos, lit.size()) != lit) {
+        if (!next_is(lit)) {
             return false;
         }
         m_pos += lit.size();
+        return true;
+    }
+    // A plain loop: the literals are a few bytes, shorter than a memcmp call.
+    bool next_is(std::string_view lit) const noexcept {
+        if (m_s.size() - m_pos < lit.size()) {
+            return false;
+        }
+        for (std::size_t i = 0; i < lit.size(); ++i) {
+            if (m_s[m_pos + i] != lit[i]) {
+                return false;
+            }
+        }
         return true;
     }
     bool number(std::uint64_t& v) {
@@ -149,9 +175,33 @@ public:
             return false;
         }
         const std::size_t start = m_pos;
+        // The common case: printable ASCII without escapes up to the quote,
+        // checked in one branch-free pass.
+        if (const void* q = std::memchr(m_s.data() + m_pos, '"', m_s.size() - m_pos); q != nullptr) {
+            const std::size_t end = static_cast<std::size_t>(static_cast<const char*>(q) - m_s.data());
+            unsigned special = 0;
+            for (std::size_t i = m_pos; i < end; ++i) {
+                const auto c = static_cast<unsigned char>(m_s[i]);
+                special |= static_cast<unsigned>(c < 0x20) | static_cast<unsigned>(c >= 0x7F) |
+                           static_cast<unsigned>(c == '\\');
+            }
+            if (special == 0) {
+                if (end - start > max_bytes) {
+                    return fail("string longer than " + std::to_string(max_bytes) + " bytes");
+                }
+                out = m_s.substr(start, end - start);
+                m_pos = end + 1;
+                return true;
+            }
+        }
         std::size_t decoded = 0;
         while (m_pos < m_s.size() && m_s[m_pos] != '"') {
             const auto c = static_cast<unsigned char>(m_s[m_pos]);
+            if (c >= 0x20 && c < 0x7F && c != '\\') {  // the common case: printable ASCII
+                ++m_pos;
+                ++decoded;
+                continue;
+            }
             if (c == '\\') {
                 if (m_pos + 1 >= m_s.size()) {
                     return fail("unfinished escape");
@@ -231,12 +281,12 @@ bool valid_name(std::string_view s, bool event) noexcept {
     if (s.empty() || s.size() > max_name) {
         return false;
     }
+    const std::uint8_t bit = event ? 2 : 1;
+    std::uint8_t all = bit;
     for (const char c : s) {
-        if (!(event ? event_char(c) : name_char(c))) {
-            return false;
-        }
+        all &= name_chars[static_cast<unsigned char>(c)];
     }
-    return true;
+    return all != 0;
 }
 
 std::string unescape(std::string_view raw) {
@@ -277,20 +327,34 @@ std::string hex(std::span<const std::uint8_t> bytes) {
     return s;
 }
 
+// Hex digit values, -1 for anything else. A table is fine here: the hex
+// text of a log (hashes, macs) is public.
+constexpr std::array<signed char, 256> hex_values = [] {
+    std::array<signed char, 256> t{};
+    for (auto& v : t) {
+        v = -1;
+    }
+    for (int c = '0'; c <= '9'; ++c) {
+        t[static_cast<std::size_t>(c)] = static_cast<signed char>(c - '0');
+    }
+    for (int c = 'a'; c <= 'f'; ++c) {
+        t[static_cast<std::size_t>(c)] = static_cast<signed char>(c - 'a' + 10);
+    }
+    return t;
+}();
+
 bool unhex(std::string_view text, std::span<std::uint8_t> out) noexcept {
     if (text.size() != 2 * out.size()) {
         return false;
     }
-    const auto v = [](char c) { return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1; };
+    int bad = 0;
     for (std::size_t i = 0; i < out.size(); ++i) {
-        const int hi = v(text[2 * i]);
-        const int lo = v(text[2 * i + 1]);
-        if (hi < 0 || lo < 0) {
-            return false;
-        }
-        out[i] = static_cast<std::uint8_t>(hi * 16 + lo);
+        const int hi = hex_values[static_cast<unsigned char>(text[2 * i])];
+        const int lo = hex_values[static_cast<unsigned char>(text[2 * i + 1])];
+        bad |= hi | lo;  // negative when either is not a digit
+        out[i] = static_cast<std::uint8_t>((hi << 4) | (lo & 15));
     }
-    return true;
+    return bad >= 0;
 }
 
 bool is_time(std::string_view s) noexcept {

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstring>
+#include <thread>
 
 #include "base32.h"
 #include "tapekey/error.h"
@@ -84,6 +86,8 @@ VerifyState VerifyState::clone() const {
     s.line = line;
     s.offset = offset;
     s.prev = prev;
+    s.prev_known = prev_known;
+    s.first_prev = first_prev;
     s.key = key.clone();
     s.origin = origin;
     s.first_time = first_time;
@@ -153,7 +157,7 @@ bool Verifier::fail(std::string what, std::string hint) {
 }
 
 bool Verifier::check_line(std::string_view text) {
-    Line line;
+    Line& line = m_line;
     if (auto error = parse_log_line(text, m_state.offset, m_chain, line)) {
         return fail("not a valid entry: " + *error, hint_changed);
     }
@@ -166,7 +170,10 @@ bool Verifier::check_line(std::string_view text) {
         return fail("has sequence number " + std::to_string(e.seq) + ": an entry is missing, repeated or moved here",
                     hint_changed);
     }
-    if (e.prev != m_state.prev) {
+    if (!m_state.prev_known) {
+        m_state.first_prev = e.prev;  // compared by parallel() with the chunk before
+        m_state.prev_known = true;
+    } else if (e.prev != m_state.prev) {
         return fail(m_state.entry == 0 ? "prev is not zero in the first entry"
                                        : "prev does not match the hash of entry " + std::to_string(m_state.entry - 1) +
                                              ": that entry or this one was changed",
@@ -196,7 +203,9 @@ bool Verifier::check_line(std::string_view text) {
     m_state.last_time.assign(e.time);  // reuses its buffer: no allocation per entry
     m_state.prev = h;
     if (m_checkpoint && m_checkpoint->size == m_state.entry + 1) {
-        if (m_checkpoint->origin != m_state.origin) {
+        // A chunk of a parallel check does not know the origin; parallel()
+        // compares it.
+        if (!m_state.origin.empty() && m_checkpoint->origin != m_state.origin) {
             return fail("the checkpoint is of log '" + m_checkpoint->origin + "', this log is '" + m_state.origin + "'",
                         "use a checkpoint of this log");
         }
@@ -256,6 +265,125 @@ LogReport Verifier::report() {
     r.problem = m_problem;
     r.problem_hint = m_hint;
     return r;
+}
+
+LogReport Verifier::parallel(std::string_view text, const SecretBytes* auditor_key,
+                             std::optional<std::string_view> checkpoint, unsigned threads) {
+    // Chunks end at line feeds, so each holds whole lines: one entry each.
+    std::vector<std::size_t> bounds{0};
+    for (unsigned j = 1; j < threads; ++j) {
+        std::size_t at = std::max(bounds.back(), text.size() / threads * j);
+        const std::size_t lf = text.find('\n', at);
+        if (lf == std::string_view::npos) {
+            break;
+        }
+        bounds.push_back(lf + 1);
+    }
+    bounds.push_back(text.size());
+    const std::size_t chunks = bounds.size() - 1;
+    const auto chunk = [&](std::size_t j) { return text.substr(bounds[j], bounds[j + 1] - bounds[j]); };
+
+    // Lines before each chunk, counted in parallel.
+    std::vector<std::uint64_t> lines(chunks, 0);
+    {
+        std::vector<std::thread> pool;
+        for (std::size_t j = 0; j + 1 < chunks; ++j) {
+            pool.emplace_back([&, j] {
+                const auto c = chunk(j);
+                std::uint64_t n = 0;
+                for (const char* p = c.data(); (p = static_cast<const char*>(
+                                                    std::memchr(p, '\n', static_cast<std::size_t>(c.data() + c.size() - p)))) != nullptr;
+                     ++p) {
+                    ++n;
+                }
+                lines[j] = n;
+            });
+        }
+        for (auto& t : pool) {
+            t.join();
+        }
+    }
+    // The origin (entry 0) for the chunks' checkpoint checks. If entry 0 is
+    // bad, chunk 0 reports that first and the origin does not matter.
+    std::string origin;
+    {
+        Chain chain;
+        Line line0;
+        const auto first_line = text.substr(0, text.find('\n'));
+        if (!parse_log_line(first_line, 0, chain, line0)) {
+            origin = field(line0.raw, "origin").value_or(std::string(line0.raw.host));
+        }
+    }
+    std::vector<std::optional<Verifier>> v(chunks);
+    std::vector<std::exception_ptr> errors(chunks);
+    {
+        std::vector<std::thread> pool;
+        std::uint64_t before = 0;
+        for (std::size_t j = 0; j < chunks; ++j) {
+            pool.emplace_back([&, j, before] {
+                try {
+                    Verifier& w = v[j].emplace(auditor_key);
+                    if (checkpoint) {
+                        w.expect_checkpoint(*checkpoint);
+                    }
+                    if (j > 0) {
+                        w.m_state.entry = before;
+                        w.m_state.line = before + 1;
+                        w.m_state.offset = bounds[j];
+                        w.m_state.prev_known = false;
+                        w.m_state.origin = origin;
+                        if (w.m_with_key) {
+                            for (std::uint64_t i = 0; i < before; ++i) {
+                                w.m_chain.evolve(w.m_state.key.expose());
+                            }
+                        }
+                    }
+                    (void)w.feed(chunk(j), j + 1 == chunks);
+                } catch (...) {
+                    errors[j] = std::current_exception();
+                }
+            });
+            before += lines[j];
+        }
+        for (auto& t : pool) {
+            t.join();
+        }
+    }
+    for (const auto& e : errors) {
+        if (e) {
+            std::rethrow_exception(e);
+        }
+    }
+    // The first problem in file order, as one verifier would find it.
+    Verifier& first = *v[0];
+    for (std::size_t j = 1; j < chunks && !first.failed(); ++j) {
+        VerifyState& s = v[j]->m_state;
+        const bool joins = !s.first_prev || *s.first_prev == first.m_state.prev;
+        if (!joins) {
+            // at the first entry of chunk j: the merged state stands there
+            first.fail("prev does not match the hash of entry " + std::to_string(first.m_state.entry - 1) +
+                           ": that entry or this one was changed",
+                       hint_changed);
+            break;
+        }
+        if (s.entry > first.m_state.entry) {
+            // chunk j verified entries: its state is the log's state now
+            std::string merged_origin = std::move(first.m_state.origin);
+            std::string first_time = std::move(first.m_state.first_time);
+            std::vector<std::string> notes = std::move(first.m_state.notes);
+            first.m_state = s.clone();
+            first.m_state.origin = std::move(merged_origin);
+            first.m_state.first_time = std::move(first_time);
+            s.notes.insert(s.notes.begin(), notes.begin(), notes.end());
+            first.m_state.notes = std::move(s.notes);
+        } else {
+            // it failed at its first line: the state stays the one before it
+            first.m_state.notes.insert(first.m_state.notes.end(), s.notes.begin(), s.notes.end());
+        }
+        first.m_problem = v[j]->m_problem;
+        first.m_hint = v[j]->m_hint;
+    }
+    return first.report();
 }
 
 }  // namespace tapekey::detail::audit

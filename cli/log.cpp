@@ -1,0 +1,148 @@
+// tapekey log show | verify | checkpoint | auditor-key: the key-use log
+// (docs/spec/audit-log.md, docs/cli.md). Every decision is in the library.
+#include <filesystem>
+#include <iostream>
+
+#include "commands.h"
+#include "tapekey/audit_log.h"
+#include "term.h"
+
+namespace tapekey::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+template <typename F>
+int guarded(const char* what, F&& f) {
+    try {
+        return f();
+    } catch (const Error& e) {
+        print_error(e, what);
+        return exit_code_for(e);
+    } catch (const fs::filesystem_error& e) {
+        print_error(Error(Errc::io, e.what()), what);
+        return exit_no;
+    }
+}
+
+// The log named by --log, else the home's (which must be initialised).
+fs::path log_path(const LogOptions& o) {
+    if (o.log) {
+        return *o.log;
+    }
+    const Home home = Home::locate(o.home);
+    home.require_initialised();
+    return home.log_file();
+}
+
+// --since: "YYYY-MM-DD", "YYYY-MM-DDTHH:MM" or "YYYY-MM-DDTHH:MM:SS", UTC,
+// with an optional Z. Entry times have one fixed form, so comparing text
+// compares times.
+std::string since_key(const std::string& s) {
+    std::string t = s;
+    if (!t.empty() && (t.back() == 'Z' || t.back() == 'z')) {
+        t.pop_back();
+    }
+    if (t.size() > 10 && t[10] == ' ') {
+        t[10] = 'T';
+    }
+    static const std::string form = "dddd-dd-ddTdd:dd:dd";
+    const bool length_ok = t.size() == 10 || t.size() == 16 || t.size() == 19;
+    bool ok = length_ok;
+    for (std::size_t i = 0; ok && i < t.size(); ++i) {
+        ok = form[i] == 'd' ? (t[i] >= '0' && t[i] <= '9') : t[i] == form[i];
+    }
+    if (!ok) {
+        throw Error(Errc::usage, "--since '" + s + "' is not a UTC time",
+                    "write YYYY-MM-DD, YYYY-MM-DDTHH:MM or YYYY-MM-DDTHH:MM:SS (UTC)");
+    }
+    return t;
+}
+
+// --event: an event type, or a prefix ending in '*' ("drive.*").
+bool event_matches(const std::string& pattern, const std::string& event) {
+    if (pattern.empty()) {
+        return true;
+    }
+    if (pattern.back() == '*') {
+        return event.compare(0, pattern.size() - 1, pattern, 0, pattern.size() - 1) == 0;
+    }
+    return event == pattern;
+}
+
+}  // namespace
+
+int run_log_show(const LogShowOptions& o) {
+    return guarded("log show", [&] {
+        const fs::path path = log_path(o.where);
+        const std::string since = o.since ? since_key(*o.since) : std::string();
+        read_log(path, [&](const LogEntry& e) {
+            if (e.time < since || !event_matches(o.event, e.event)) {
+                return;
+            }
+            if (o.json) {
+                std::cout << log_entry_line(e) << '\n';
+                return;
+            }
+            std::cout << e.seq << "  " << e.time << "  " << e.user << "@" << e.host << "  " << e.command << "  "
+                      << e.event;
+            for (const auto& [name, value] : e.fields) {
+                std::cout << "  " << name << "=" << value;
+            }
+            std::cout << '\n';
+        });
+        return exit_ok;
+    });
+}
+
+int run_log_verify(const LogVerifyOptions& o) {
+    return guarded("log verify", [&] {
+        const fs::path path = log_path(o.where);
+        SecretBytes key;
+        if (o.auditor_key) {
+            key = read_auditor_key(*o.auditor_key);
+        }
+        std::optional<std::string_view> checkpoint;
+        if (o.checkpoint) {
+            checkpoint = *o.checkpoint;
+        }
+        const LogReport r = verify_log(path, o.auditor_key ? &key : nullptr, checkpoint);
+        for (const auto& note : r.notes) {
+            print_warning(path.filename().string() + ": " + note);
+        }
+        if (!r.ok()) {
+            print_error(Error(Errc::integrity, r.problem->message(path.string()), r.problem_hint), "log verify");
+            print_note("the " + std::to_string(r.entries) + " entries before it verify");
+            return exit_no;
+        }
+        std::cout << path.string() << ": " << r.entries << (r.entries == 1 ? " entry, " : " entries, ") << r.first_time << " to " << r.last_time
+                  << "\n";
+        std::cout << (r.macs_checked ? "every mac checked with the auditor key\n"
+                                     : "hash chain checked; macs not checked (give --auditor-key to check them)\n");
+        if (r.checkpoint_checked) {
+            std::cout << "extends the checkpoint " << *o.checkpoint << "\n";
+        }
+        std::cout << r.checkpoint << "\n";
+        return exit_ok;
+    });
+}
+
+int run_log_checkpoint(const LogOptions& o) {
+    return guarded("log checkpoint", [&] {
+        std::cout << log_checkpoint(log_path(o)) << '\n';
+        return exit_ok;
+    });
+}
+
+int run_log_auditor_key(const LogAuditorKeyOptions& o) {
+    return guarded("log auditor-key", [&] {
+        const Home home = Home::locate(o.home);
+        home.require_initialised();
+        export_auditor_key(home, o.out);
+        print_note("wrote " + o.out.string() + " (mode 0600): give it to the auditor, who verifies with "
+                   "`tapekey log verify --auditor-key FILE`; it cannot be exported again");
+        return exit_ok;
+    });
+}
+
+}  // namespace tapekey::cli
