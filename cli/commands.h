@@ -176,3 +176,32 @@ struct LogAuditorKeyOptions {
 int run_log_auditor_key(const LogAuditorKeyOptions& o);
 
 }  // namespace tapekey::cli
+
+// tapekey envelopes render | check (cli/envelopes.cpp, docs/spec/envelope.md).
+namespace tapekey::cli {
+
+struct EnvelopeStyle {
+    std::string paper = "a4";                                // a4 or letter
+    std::optional<std::filesystem::path> template_file;     // default: the built-in English one
+    bool combined = false;                                   // also one PDF with every page
+};
+
+struct EnvelopesRenderOptions {
+    HomeOptions home;
+    std::optional<std::filesystem::path> escrow;  // an escrow.pub copy instead of the home's
+    std::vector<std::filesystem::path> shares;    // share text files
+    std::filesystem::path out;
+    EnvelopeStyle style;
+    bool force = false;
+};
+int run_envelopes_render(const EnvelopesRenderOptions& o);
+
+struct EnvelopesCheckOptions {
+    HomeOptions home;
+    std::optional<std::filesystem::path> escrow;
+    std::vector<std::filesystem::path> files;  // PDFs or scans
+    int dpi = 300;
+};
+int run_envelopes_check(const EnvelopesCheckOptions& o);
+
+}  // namespace tapekey::cli

@@ -303,6 +303,46 @@ void add_log_commands(CLI::App& app, LogCommands& o, int& rc) {
     akey->add_option("--out", o.auditor_key.out, "the file to write (mode 0600)")->required();
     akey->callback([&] { rc = tapekey::cli::run_log_auditor_key(o.auditor_key); });
 }
+
+// tapekey envelopes render | check (cli/envelopes.cpp, docs/spec/envelope.md).
+struct EnvelopeCommands {
+    tapekey::cli::EnvelopesRenderOptions render;
+    tapekey::cli::EnvelopesCheckOptions check;
+};
+
+const char* const envelopes_check_help = R"(
+Example, before the envelopes are sealed, and on a custodian's drill:
+  $ tapekey envelopes check envelopes/share-2-Bob.pdf --escrow escrow.pub
+  $ tapekey envelopes check scan-of-page.png --escrow escrow.pub
+PDFs are rendered with pdftoppm (poppler-utils); PNG, JPEG, PGM and PPM
+scans are read directly. Every QR code must decode to a share of the escrow
+(checksum, set, commitment). Exit 1 names each page that fails.
+)";
+
+void add_envelope_commands(CLI::App& app, EnvelopeCommands& o, int& rc) {
+    using namespace std::string_literals;
+    auto* env = app.add_subcommand("envelopes", "the custodians' printed envelopes (PDF, QR)"s)->group("Keys");
+    env->require_subcommand(1);
+    auto escrow = [](CLI::App* c, tapekey::cli::HomeOptions& h, std::optional<std::filesystem::path>& e) {
+        c->add_option("--home", h.home, "the tapekey home (default: $TAPEKEY_HOME, else /var/lib/tapekey)");
+        c->add_option("--escrow", e, "a copy of escrow.pub, instead of the home's");
+    };
+    auto* render = env->add_subcommand("render", "write an envelope PDF for each share file"s);
+    escrow(render, o.render.home, o.render.escrow);
+    render->add_option("shares", o.render.shares, "share text files")->required();
+    render->add_option("--out", o.render.out, "folder for the PDFs (mode 0600)")->required();
+    render->add_option("--paper", o.render.style.paper, "a4 or letter")->check(CLI::IsMember({"a4", "letter"}));
+    render->add_option("--template", o.render.style.template_file, "page template (default: built-in English)");
+    render->add_flag("--combined", o.render.style.combined, "also write envelopes-all.pdf with every page");
+    render->add_flag("--force", o.render.force, "replace PDFs in --out");
+    render->callback([&] { rc = tapekey::cli::run_envelopes_render(o.render); });
+    auto* check = env->add_subcommand("check", "decode the QR codes of PDFs or scans and check each share"s);
+    escrow(check, o.check.home, o.check.escrow);
+    check->add_option("files", o.check.files, "envelope PDFs or scanned pages")->required();
+    check->add_option("--dpi", o.check.dpi, "resolution to render PDFs at")->check(CLI::Range(72, 600));
+    check->footer(envelopes_check_help);
+    check->callback([&] { rc = tapekey::cli::run_envelopes_check(o.check); });
+}
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -342,6 +382,9 @@ int main(int argc, char** argv) {
 
     LogCommands log_commands;
     add_log_commands(app, log_commands, rc);
+
+    EnvelopeCommands envelope_commands;
+    add_envelope_commands(app, envelope_commands, rc);
 
     try {
         app.parse(argc, argv);

@@ -5,6 +5,8 @@ TAPEKEY_BUILD_PACKAGES=(
   libssl-dev libqrencode-dev libhpdf-dev libcli11-dev doctest-dev
   libsystemd-dev   # key-use log forwarding to the journal (sd_journal_send)
   fonts-dejavu-core
+  libzxing-dev libstb-dev  # envelopes: QR decoding of scans (ZXing-C++) and image loading (stb_image)
+  poppler-utils    # pdftoppm: the scan-back check renders envelope PDFs with it (a run-time need)
 )
 TAPEKEY_TEST_PACKAGES=(
   valgrind     # the constant-time check (tests/ct)
@@ -16,6 +18,8 @@ TAPEKEY_TEST_PACKAGES=(
   strace       # kills or fails a command at chosen system calls (keyring crash tests)
   user-mode-linux  # a real Linux kernel as a process: the real-kernel tier (tests/kernel/run)
   busybox-static   # that tier's guest init (insmod, mount, halt)
+  zbar-tools       # zbarimg: an independent QR decoder for the envelope round trip
+  imagemagick      # degraded scans (blur, noise, blots) in the envelope tests
 )
 
 # Installs the packages that are missing (apt-get; through sudo when not root).
