@@ -8,6 +8,7 @@
 #include <set>
 
 #include "base32.h"
+#include "combinations.h"
 #include "tapekey/audit_log.h"
 #include "tapekey/config.h"
 #include "tapekey/error.h"
@@ -48,20 +49,6 @@ std::size_t binomial(std::size_t n, std::size_t k, std::size_t cap) {
         }
     }
     return static_cast<std::size_t>(c + 0.5L);
-}
-
-bool next_subset(std::vector<std::size_t>& pos, std::size_t n) {
-    const std::size_t k = pos.size();
-    for (std::size_t i = k; i-- > 0;) {
-        if (pos[i] < n - k + i) {
-            ++pos[i];
-            for (std::size_t j = i + 1; j < k; ++j) {
-                pos[j] = pos[j - 1] + 1;
-            }
-            return true;
-        }
-    }
-    return false;
 }
 
 // A uniformly random k-subset of {0..n-1} (partial Fisher-Yates).
@@ -227,7 +214,7 @@ CeremonyResult KeyStore::make_escrow(const CeremonyPlan& plan, Rng& rng, std::ti
         do {
             check_subset(r.shares, pos, pub);
             ++r.subsets_checked;
-        } while (next_subset(pos, n));
+        } while (detail::next_combination(pos, n));
     } else {
         for (std::size_t i = 0; i < sample_subsets; ++i) {
             check_subset(r.shares, random_subset(n, k, rng), pub);

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "base32.h"
+#include "combinations.h"
 #include "crypto.h"
 #include "tapekey/error.h"
 #include "tapekey/hazmat/shamir_raw.h"
@@ -55,21 +56,6 @@ std::string list_indexes(const std::vector<std::uint8_t>& xs) {
         out += (i == 0 ? "" : (i + 1 == xs.size() ? " and " : ", ")) + std::to_string(xs[i]);
     }
     return out;
-}
-
-// Advances `pos` to the next k-combination of {0..m-1}; false when done.
-bool next_combination(std::vector<std::size_t>& pos, std::size_t m) {
-    const std::size_t k = pos.size();
-    for (std::size_t i = k; i-- > 0;) {
-        if (pos[i] < m - k + i) {
-            ++pos[i];
-            for (std::size_t j = i + 1; j < k; ++j) {
-                pos[j] = pos[j - 1] + 1;
-            }
-            return true;
-        }
-    }
-    return false;
 }
 
 }  // namespace
@@ -212,7 +198,7 @@ Recovery combine(std::span<const Share> shares) {
             return r;
         }
         ++tried;
-    } while (shares.size() > k && tried < max_subsets && next_combination(pos, shares.size()));
+    } while (shares.size() > k && tried < max_subsets && detail::next_combination(pos, shares.size()));
 
     if (shares.size() == k) {
         throw Error(Errc::integrity,

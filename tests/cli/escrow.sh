@@ -79,42 +79,21 @@ expect_err_has "is refused: it belongs to set"
 # The interactive ceremony: the checklist at a terminal.
 command -v python3 >/dev/null || fail "python3 is needed for the terminal test"
 "$TAPEKEY" init --home ih >/dev/null 2>&1
-python3 - "$TAPEKEY" <<'PY'
-import os, pty, re, select, sys, time
-tapekey = sys.argv[1]
-pid, fd = pty.fork()
-if pid == 0:
-    os.execv(tapekey, [tapekey, "ceremony", "--home", "ih", "-k", "2", "--custodian", "Alice",
-                       "--custodian", "Bob", "--out", "ienv"])
-seen = b""
-def expect(pattern, timeout=30):
-    global seen
-    end = time.time() + timeout
-    while time.time() < end:
-        m = re.search(pattern.encode(), seen)
-        if m:
-            seen = seen[m.end():]
-            return
-        r, _, _ = select.select([fd], [], [], 0.2)
-        if r:
-            try:
-                seen += os.read(fd, 4096)
-            except OSError:
-                break
-    sys.exit(f"FAIL: expected {pattern!r}, got {seen.decode(errors='replace')!r}")
-def send(s):
-    os.write(fd, s.encode() + b"\n")
-expect(r"administrator's name: "); send("Ann")
-expect(r"witness's name: "); send("Walt")
-expect(r"is custodian Alice present"); send("yes")
-expect(r"is custodian Bob present"); send("yes")
-expect(r"share 1 for Alice"); expect(r"bag serial: "); send("TEB-0001")
-expect(r"handed to Alice"); send("yes")
-expect(r"share 2 for Bob"); expect(r"bag serial: "); send("TEB-0002")
-expect(r"handed to Bob"); send("yes")
-expect(r"ceremony record")
-_, status = os.waitpid(pid, 0)
-assert os.waitstatus_to_exitcode(status) == 0
+PYTHONPATH="$CLI_TESTS" python3 - "$TAPEKEY" <<'PY'
+import sys
+from ptyexpect import Session
+t = Session([sys.argv[1], "ceremony", "--home", "ih", "-k", "2", "--custodian", "Alice", "--custodian", "Bob",
+             "--out", "ienv"])
+t.expect(r"administrator's name: "); t.send("Ann")
+t.expect(r"witness's name: "); t.send("Walt")
+t.expect(r"is custodian Alice present"); t.send("yes")
+t.expect(r"is custodian Bob present"); t.send("yes")
+t.expect(r"share 1 for Alice"); t.expect(r"bag serial: "); t.send("TEB-0001")
+t.expect(r"handed to Alice"); t.send("yes")
+t.expect(r"share 2 for Bob"); t.expect(r"bag serial: "); t.send("TEB-0002")
+t.expect(r"handed to Bob"); t.send("yes")
+t.expect(r"ceremony record")
+assert t.finish() == 0
 PY
 grep -q "custodian 1 Alice commitment .* bag TEB-0001" ih/ceremonies/ceremony-*.txt || fail "bag serial not recorded"
 grep -q "administrator Ann" ih/ceremonies/ceremony-*.txt || fail "administrator not recorded"

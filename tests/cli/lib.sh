@@ -3,6 +3,7 @@
 # temporary folder. `run ARGS...` captures stdout, stderr and the exit code.
 set -euo pipefail
 TAPEKEY=$(realpath "$1")
+CLI_TESTS=$(cd "$(dirname "$0")" && pwd)  # this folder (ptyexpect.py lives here)
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 cd "$WORK"
