@@ -116,8 +116,7 @@ DrainStats Ring::drain(const Executor& execute) {
         ring_error("cmd_head " + std::to_string(head) + " is not an entry offset");
     }
     while (tail != head) {
-        if (tail >= m_cmdr_size || tail % L.op_align != 0 ||
-            !inside(tail, std::uint32_t{8}, m_cmdr_size)) {
+        if (tail >= m_cmdr_size || tail % L.op_align != 0 || !inside(tail, L.hdr_size, m_cmdr_size)) {
             ring_error("cmd_tail " + std::to_string(tail) + " is not an entry offset");
         }
         const auto len_op = load<std::uint32_t>(m_shared, m_cmdr_off + tail);

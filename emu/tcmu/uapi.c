@@ -17,6 +17,7 @@ const struct tapeemu_tcmu_layout tapeemu_tcmu = {
     .mb_cmd_tail = offsetof(struct tcmu_mailbox, cmd_tail),
     .mailbox_version = TCMU_MAILBOX_VERSION,
     .cap_read_len = TCMU_MAILBOX_FLAG_CAP_READ_LEN,
+    .hdr_size = sizeof(struct tcmu_cmd_entry_hdr),
     .entry_size = sizeof(struct tcmu_cmd_entry),
     .hdr_len_op = offsetof(struct tcmu_cmd_entry_hdr, len_op),
     .hdr_uflags = offsetof(struct tcmu_cmd_entry_hdr, uflags),

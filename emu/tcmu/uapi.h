@@ -20,6 +20,7 @@ struct tapeemu_tcmu_layout {
     uint16_t mailbox_version;     /* TCMU_MAILBOX_VERSION */
     uint16_t cap_read_len;        /* TCMU_MAILBOX_FLAG_CAP_READ_LEN */
     /* struct tcmu_cmd_entry_hdr and struct tcmu_cmd_entry */
+    uint32_t hdr_size;            /* sizeof(struct tcmu_cmd_entry_hdr) */
     uint32_t entry_size;          /* sizeof(struct tcmu_cmd_entry), without iovecs */
     uint32_t hdr_len_op, hdr_uflags;
     uint32_t req_iov_cnt, req_iov_bidi_cnt, req_iov_dif_cnt, req_cdb_off, req_iov;
