@@ -16,15 +16,6 @@ namespace {
 using detail::Completion;
 using detail::Transport;
 
-std::string page_hex(std::uint16_t page) {
-    static const char* digits = "0123456789abcdef";
-    std::string s;
-    for (int shift = 12; shift >= 0; shift -= 4) {
-        s += digits[(page >> shift) & 15];
-    }
-    return s + "h";
-}
-
 // Sends a command; a unit attention (reset, medium changed) ends the first
 // command after it once, so that one is retried once (pitfall P15).
 Completion run(Transport& t, std::span<const std::uint8_t> cdb, std::span<const std::uint8_t> out,
@@ -81,7 +72,7 @@ void require_good(const Completion& c, const std::string& drive, const std::stri
 std::vector<std::uint8_t> read_page(Transport& t, const std::string& drive, std::uint8_t protocol, std::uint16_t page,
                                     Completion* failed = nullptr) {
     std::vector<std::uint8_t> buf(scsi::first_pass_allocation);
-    const std::string doing = "security protocol in, page " + page_hex(page);
+    const std::string doing = "security protocol in, page " + scsi::page_code_hex(page);
     for (int pass = 0; pass < 2; ++pass) {
         const auto cdb = scsi::spin_cdb(protocol, page, static_cast<std::uint32_t>(buf.size()));
         const Completion c = run(t, cdb, {}, buf);

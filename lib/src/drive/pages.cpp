@@ -12,12 +12,7 @@ namespace tapekey::scsi {
 namespace {
 
 std::string page_name(std::uint16_t page, const char* title) {
-    static const char* digits = "0123456789abcdef";
-    std::string code;
-    for (int shift = 12; shift >= 0; shift -= 4) {
-        code += digits[(page >> shift) & 15];
-    }
-    return "page " + code + "h (" + title + ")";
+    return "page " + page_code_hex(page) + " (" + title + ")";
 }
 
 Cdb12 security_cdb(std::uint8_t op, std::uint8_t protocol, std::uint16_t page, std::uint32_t length) noexcept {
@@ -56,6 +51,15 @@ std::vector<std::uint8_t> finish(std::vector<std::uint8_t> out) {
 }
 
 }  // namespace
+
+std::string page_code_hex(std::uint16_t page) {
+    static const char* digits = "0123456789abcdef";
+    std::string code;
+    for (int shift = 12; shift >= 0; shift -= 4) {
+        code += digits[(page >> shift) & 15];
+    }
+    return code + "h";
+}
 
 Cdb12 spin_cdb(std::uint8_t protocol, std::uint16_t page, std::uint32_t allocation_length) noexcept {
     return security_cdb(op_spin, protocol, page, allocation_length);

@@ -16,6 +16,7 @@
 #include <array>
 #include <cstdint>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "tapekey/drive.h"
@@ -50,6 +51,9 @@ using Cdb12 = std::array<std::uint8_t, 12>;
 Cdb12 spin_cdb(std::uint8_t protocol, std::uint16_t page, std::uint32_t allocation_length) noexcept;
 // SPC-4 SECURITY PROTOCOL OUT: B5h, protocol, SPS (page), INC_512 = 0, transfer length.
 Cdb12 spout_cdb(std::uint8_t protocol, std::uint16_t page, std::uint32_t transfer_length) noexcept;
+
+// "0020h": a page code as the standard writes it.
+std::string page_code_hex(std::uint16_t page);
 
 // 4 + PAGE LENGTH of a received page header; throws if fewer than 4 bytes.
 std::size_t declared_page_size(std::span<const std::uint8_t> received, std::uint16_t page);
