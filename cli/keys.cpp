@@ -632,8 +632,13 @@ int load_planned(const DriveKeyOptions& o, KeyStore& ks, Drive& d, KeyStore::Loa
         print_warning("this cartridge is for reading only: mark the volume full or read-only in the backup "
                       "software; new data belongs on a cartridge written under the active generation");
     } else if (!encrypted) {
-        print_warning("data written now will NOT be encrypted: the drive says the algorithm is not valid for this "
-                      "cartridge (an LTO-3 cartridge in an LTO-4 drive is never encrypted)");
+        // The key is loaded (reading works), but a hook that only checks the
+        // exit status must not go on to write in clear: this is a "no".
+        print_error(Error(Errc::state,
+                          "data written to this cartridge would NOT be encrypted: the drive says the algorithm is "
+                          "not valid for it (an LTO-3 cartridge in an LTO-4 drive is never encrypted)",
+                          "use an LTO-4 or newer cartridge for encrypted pools"));
+        return exit_no;
     }
     return exit_ok;
 }
