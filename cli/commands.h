@@ -81,6 +81,13 @@ struct InitOptions {
 };
 int run_init(const InitOptions& o);
 
+// The custodians' envelope PDFs (cli/envelopes.cpp, docs/spec/envelope.md).
+struct EnvelopeStyle {
+    std::string paper = "a4";                                // a4 or letter
+    std::optional<std::filesystem::path> template_file;     // default: the built-in English one
+    bool combined = false;                                   // also one PDF with every page
+};
+
 struct CeremonyOptions {
     HomeOptions home;
     unsigned threshold = 0;
@@ -92,6 +99,7 @@ struct CeremonyOptions {
     bool non_interactive = false;
     bool force = false;
     std::vector<std::filesystem::path> shares;  // escrow rotate: the current shares
+    EnvelopeStyle envelope;
 };
 int run_ceremony(const CeremonyOptions& o);
 int run_escrow_rotate(const CeremonyOptions& o);
@@ -107,6 +115,7 @@ struct RestoreOptions {
     HomeOptions home;
     std::filesystem::path bundle;
     std::vector<std::filesystem::path> shares;
+    std::vector<std::filesystem::path> scans;  // --scan: envelope PDFs, scanned pages, photos
     bool passphrase = false;
 };
 int run_restore(const RestoreOptions& o);
@@ -179,12 +188,6 @@ int run_log_auditor_key(const LogAuditorKeyOptions& o);
 
 // tapekey envelopes render | check (cli/envelopes.cpp, docs/spec/envelope.md).
 namespace tapekey::cli {
-
-struct EnvelopeStyle {
-    std::string paper = "a4";                                // a4 or letter
-    std::optional<std::filesystem::path> template_file;     // default: the built-in English one
-    bool combined = false;                                   // also one PDF with every page
-};
 
 struct EnvelopesRenderOptions {
     HomeOptions home;

@@ -41,6 +41,7 @@ int guarded(const char* what, F&& f) {
 
 EnvelopeLayout envelope_layout(const EnvelopeStyle& style) {
     check_envelope_fonts();
+    check_pdf_renderer();
     return {style.template_file ? EnvelopeTemplate::load(*style.template_file) : EnvelopeTemplate::builtin(),
             parse_paper(style.paper)};
 }
@@ -93,14 +94,32 @@ std::size_t check_envelope_files(std::span<const fs::path> files, const EscrowPu
     return failures;
 }
 
+void for_each_share_in_file(const fs::path& file,
+                            const std::function<void(const std::string& origin, const SecretBytes& block)>& each) {
+    if (!is_scan(file)) {
+        for_each_block(read_secret_file(file, max_share_file), file.string(), each);
+        return;
+    }
+    const ScanResult scan = scan_file(file);
+    for (const auto& code : scan.codes) {
+        each(code.origin, code.text);
+    }
+    if (!scan.unreadable.empty()) {
+        std::string pages;
+        for (const auto& p : scan.unreadable) {
+            pages += (pages.empty() ? "" : ", ") + p;
+        }
+        throw Error(Errc::checksum, pages + ": no QR code could be read", better_scan_hint());
+    }
+}
+
 int run_envelopes_render(const EnvelopesRenderOptions& o) {
     return guarded("envelopes render", [&] {
         const EscrowPublic escrow = escrow_of(o.home, o.escrow);
         const EnvelopeLayout layout = envelope_layout(o.style);
         std::vector<Share> shares;
         for (const auto& f : o.shares) {
-            const SecretBytes text = read_secret_file(f, max_share_file);
-            for_each_block(text, f.string(), [&](const std::string& origin, const SecretBytes& block) {
+            for_each_share_in_file(f, [&](const std::string& origin, const SecretBytes& block) {
                 Share s = decode_block(block, origin);
                 if (auto problem = escrow.check_share(s)) {
                     throw Error(Errc::mismatch, origin + ": " + escrow.share_label(s.index) + " fails: " + *problem,

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "commands.h"
+#include "envelopes.h"
 #include "share_input.h"
 #include "tapekey/audit_log.h"
 #include "tapekey/bundle.h"
@@ -28,10 +29,6 @@ namespace fs = std::filesystem;
 
 constexpr std::size_t max_share_file = 64u << 10;
 constexpr std::size_t max_bundle = 16u << 20;
-
-std::span<const std::uint8_t> bytes_of(std::string_view s) {
-    return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()};
-}
 
 std::string when(std::time_t t) {
     if (t == 0) {
@@ -97,32 +94,6 @@ bool ask_yes(const std::string& prompt) {
     }
 }
 
-std::string file_safe(const std::string& name) {
-    std::string out;
-    for (const char c : name) {
-        out += (std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '-' || c == '_') ? c : '_';
-    }
-    return out;
-}
-
-// What a custodian's share file says around the share itself (until the
-// envelope PDFs replace it).
-std::string share_file_text(const EscrowPublic& e, const Share& s, const std::string& share_text) {
-    std::string t;
-    t += "# tapekey escrow share for " + e.custodians[s.index - 1].name + "\n";
-    t += "# share " + std::to_string(s.index) + " of " + std::to_string(e.shares) + "; any " +
-         std::to_string(e.threshold) + " rebuild the escrow key\n";
-    t += "# escrow fingerprint " + e.fingerprint() + ", set " + to_string(e.set_id) + ", ceremony " + e.ceremony +
-         "\n";
-    t += "# commitments (check a share alone: tapekey shares verify FILE --escrow escrow.pub):\n";
-    for (std::size_t i = 0; i < e.custodians.size(); ++i) {
-        t += "#   share " + std::to_string(i + 1) + " " + to_string(e.custodians[i].commitment) + "\n";
-    }
-    t += "# restore: tapekey restore --bundle BUNDLE.tkb SHARE-FILES... (or type the shares when asked)\n";
-    t += share_text;
-    return t;
-}
-
 void print_escrow_summary(const CeremonyResult& r) {
     print_note("escrow fingerprint " + r.escrow.fingerprint() + ", share set " + to_string(r.escrow.set_id) +
                ", any " + std::to_string(r.escrow.threshold) + " of " + std::to_string(r.escrow.shares));
@@ -147,8 +118,9 @@ int conduct(const CeremonyOptions& o, const std::string& command,
                     "run it at a terminal, or add --non-interactive with --administrator, --witness and --out");
     }
     if (o.out.empty()) {
-        throw Error(Errc::usage, "--out DIR is required: each custodian's share is written there (mode 0600)");
+        throw Error(Errc::usage, "--out DIR is required: each custodian's envelope is written there (mode 0600)");
     }
+    const EnvelopeLayout layout = envelope_layout(o.envelope);  // template, fonts, pdftoppm: before any key
     if (interactive) {
         print_note("tapekey key ceremony: read each step aloud; the witness checks it.");
         if (plan.administrator.empty()) {
@@ -175,14 +147,18 @@ int conduct(const CeremonyOptions& o, const std::string& command,
     if (interactive) {
         plan.bag_serials.assign(plan.custodians.size(), std::string());
     }
+    const auto envelopes = write_envelopes(r.shares, r.escrow, layout, o.envelope, o.out, o.force);
+    print_note("checking every envelope: each PDF is rendered and its QR code decoded");
+    if (check_envelope_files(envelopes, r.escrow, r.shares, 300) != 0) {
+        throw Error(Errc::integrity, "an envelope does not read back as the share printed on it (above)",
+                    "do not seal any envelope; see why it does not read (tapekey envelopes check FILE), then replace "
+                    "the shares with tapekey escrow rotate, using these envelopes' shares as the old ones");
+    }
     for (const auto& s : r.shares) {
         const std::string& name = plan.custodians[s.index - 1];
-        const SecretBytes text = encode_share_text(s);
-        const std::string body = share_file_text(r.escrow, s, std::string(as_chars(text.expose())));
-        const fs::path path = o.out / ("share-" + std::to_string(s.index) + "-" + file_safe(name) + ".txt");
-        write_file(path, bytes_of(body), FileMode::secret, o.force ? Overwrite::yes : Overwrite::no);
-        print_note("share " + std::to_string(s.index) + " for " + name + ": " + path.string() + " (mode 0600)");
         if (interactive) {
+            print_note("share " + std::to_string(s.index) + " for " + name + ": print " +
+                       (o.out / envelope_file_name(r.escrow, s.index)).string() + " on a printer in this room");
             plan.bag_serials[s.index - 1] = ask_line("  seal it in a tamper-evident bag; bag serial: ");
             while (!ask_yes("  handed to " + name + ", who signed for it?")) {
             }
@@ -208,8 +184,7 @@ void collect_shares(ShareCollector& c, const std::vector<fs::path>& files) {
         std::size_t failed = 0;
         for (const auto& f : files) {
             try {
-                const SecretBytes text = read_secret_file(f, max_share_file);
-                for_each_block(text, f.string(), [&](const std::string& origin, const SecretBytes& block) {
+                for_each_share_in_file(f, [&](const std::string& origin, const SecretBytes& block) {
                     try {
                         Share s = [&] {
                             try {
@@ -352,8 +327,7 @@ int run_shares_verify(const SharesVerifyOptions& o) {
         }();
         std::vector<EnteredShare> got;
         if (o.file) {
-            const SecretBytes text = read_secret_file(*o.file, max_share_file);
-            for_each_block(text, o.file->string(), [&](const std::string& origin, const SecretBytes& block) {
+            for_each_share_in_file(*o.file, [&](const std::string& origin, const SecretBytes& block) {
                 got.push_back({origin, decode_block(block, origin)});
             });
         } else if (stdin_is_terminal()) {
@@ -408,7 +382,9 @@ int run_restore(const RestoreOptions& o) {
         print_note("bundle " + o.bundle.string() + ": escrow " + escrow.fingerprint() + ", " +
                    std::to_string(bundle.items.size()) + " sealed keys, made " + when(bundle.created) + " UTC");
         ShareCollector c(escrow);
-        collect_shares(c, o.shares);
+        std::vector<fs::path> files = o.shares;
+        files.insert(files.end(), o.scans.begin(), o.scans.end());
+        collect_shares(c, files);
         const SecretBytes escrow_key = rebuild_escrow(c);
         std::optional<SecretBytes> pass;
         if (o.passphrase) {

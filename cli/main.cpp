@@ -183,9 +183,13 @@ void add_key_commands(CLI::App& app, KeyCommands& o, int& rc) {
         c->add_option("--administrator", co.administrator, "the ceremony administrator (holds no share)");
         c->add_option("--witness", co.witness, "the witness (holds no share)");
         c->add_option("--bag-serial", co.bag_serials, "tamper-evident bag serials, one per custodian, in order");
-        c->add_option("--out", co.out, "folder for the custodians' share files (mode 0600)")->required();
+        c->add_option("--out", co.out, "folder for the custodians' envelope PDFs (mode 0600)")->required();
+        c->add_option("--paper", co.envelope.paper, "envelope paper: a4 or letter")
+            ->check(CLI::IsMember({"a4", "letter"}));
+        c->add_option("--template", co.envelope.template_file, "envelope page template (default: built-in English)");
+        c->add_flag("--combined", co.envelope.combined, "also write envelopes-all.pdf to print in one go");
         c->add_flag("--non-interactive", co.non_interactive, "no checklist questions");
-        c->add_flag("--force", co.force, "replace share files in --out");
+        c->add_flag("--force", co.force, "replace envelope files in --out");
         c->footer(ceremony_help);
     };
     auto* ceremony = app.add_subcommand("ceremony", "create the escrow key and split it among custodians"s)->group("Keys");
@@ -210,7 +214,8 @@ void add_key_commands(CLI::App& app, KeyCommands& o, int& rc) {
     auto* restore = app.add_subcommand("restore", "rebuild a home from a recovery bundle and k shares"s)->group("Keys");
     home(restore, o.restore.home);
     restore->add_option("--bundle", o.restore.bundle, "the recovery bundle (.tkb)")->required();
-    restore->add_option("shares", o.restore.shares, "share files (default: asked at the terminal)");
+    restore->add_option("shares", o.restore.shares, "share files or envelope PDFs (default: asked at the terminal)");
+    restore->add_option("--scan", o.restore.scans, "scanned envelope pages or photos (PNG, JPEG, PGM) or PDFs");
     restore->add_flag("--passphrase", o.restore.passphrase, "seal the new machine key under a passphrase");
     restore->footer(restore_help);
     restore->callback([&] { rc = tapekey::cli::run_restore(o.restore); });

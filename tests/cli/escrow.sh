@@ -11,7 +11,8 @@ run ceremony --home home -k 3 --custodian Alice --custodian Bob --custodian Caro
   --administrator Ann --witness Walt --out env --non-interactive
 expect_rc 0
 expect_err_has "checked 10 of 10 groups of 3 shares: each rebuilds the escrow key"
-for f in env/*.txt; do expect_mode "$f" 600; done
+expect_out_has "env/share-5-Erin.pdf, page 1: share 5 (Erin) of escrow "
+for f in env/*.pdf; do expect_mode "$f" 600; done
 run ceremony --home home -k 2 --custodian X --custodian Y --administrator Ann --witness Walt --out env2 --non-interactive
 expect_rc 1
 expect_err_has "this home already has an escrow key"
@@ -24,7 +25,7 @@ run bundle export --home home --out b.tkb; expect_rc 0
 
 # Drills: every custodian checks a share alone, with the escrow file only.
 cp home/escrow.pub escrow-copy.pub
-for f in env/*.txt; do
+for f in env/*.pdf; do
   run shares verify "$f" --escrow escrow-copy.pub
   expect_rc 0
   expect_out_has "checksum, set and commitment ok"
@@ -32,46 +33,49 @@ done
 "$TAPEKEY" init --home other >/dev/null 2>&1
 "$TAPEKEY" ceremony --home other -k 2 --custodian P --custodian Q --administrator A --witness W --out otherenv \
   --non-interactive >/dev/null 2>&1
-run shares verify otherenv/share-1-P.txt --escrow escrow-copy.pub
+run shares verify otherenv/share-1-P.pdf --escrow escrow-copy.pub
 expect_rc 1
 expect_err_has "share 1 (Alice) fails: it belongs to set"
 
 # Restore: every bad share is named and set aside; enough good ones still restore.
-awk 'NR==12 { $3 = ($3 == "AAAA") ? "BBBB" : "AAAA" } { print }' env/share-3-Carol.txt > typo.txt
-run restore --home r1 --bundle b.tkb typo.txt otherenv/share-2-Q.txt env/share-1-Alice.txt env/share-1-Alice.txt \
-  env/share-4-Dan.txt env/share-5-Erin.txt
+# (the share as printed on the envelope, typed with one typo on line 2)
+pdftotext -layout env/share-3-Carol.pdf - | sed -n 's/^ *\([0-9A-Z]\{4\}\( [0-9A-Z]\{1,4\}\)\{1,4\}\) *$/\1/p' |
+  awk 'NR==2 { $3 = ($3 == "AAAA") ? "BBBB" : "AAAA" } { print }' > typo.txt
+[ "$(wc -l < typo.txt)" -eq 5 ] || fail "the envelope's share text was not found in the PDF"
+run restore --home r1 --bundle b.tkb typo.txt otherenv/share-2-Q.pdf env/share-1-Alice.pdf env/share-1-Alice.pdf \
+  env/share-4-Dan.pdf env/share-5-Erin.pdf
 expect_rc 0
 expect_err_has "typo.txt: line 2 has a typo"
-expect_err_has "otherenv/share-2-Q.txt: share 2 (Bob) is refused: it belongs to set"
-expect_err_has "env/share-1-Alice.txt: share 1 (Alice) was already entered (env/share-1-Alice.txt)"
+expect_err_has "otherenv/share-2-Q.pdf, page 1: share 2 (Bob) is refused: it belongs to set"
+expect_err_has "env/share-1-Alice.pdf, page 1: share 1 (Alice) was already entered (env/share-1-Alice.pdf, page 1)"
 expect_err_has "restored 1 generations into r1"
 # Fewer than k good shares: refused, nothing written.
-run restore --home r2 --bundle b.tkb env/share-1-Alice.txt typo.txt env/share-2-Bob.txt
+run restore --home r2 --bundle b.tkb env/share-1-Alice.pdf typo.txt env/share-2-Bob.pdf
 expect_rc 1
 expect_err_has "3 good shares are needed and 2 were accepted (1 refused, above)"
 [ ! -e r2 ] || fail "a failed restore left a home behind"
 # A bundle with one byte changed.
 cp b.tkb bad.tkb
 printf '\x55' | dd of=bad.tkb bs=1 seek=200 conv=notrunc status=none
-run restore --home r3 --bundle bad.tkb env/share-1-Alice.txt env/share-2-Bob.txt env/share-3-Carol.txt
+run restore --home r3 --bundle bad.tkb env/share-1-Alice.pdf env/share-2-Bob.pdf env/share-3-Carol.pdf
 expect_rc 1
 expect_err_has "bad.tkb: the bundle is damaged (its checksum does not match)"
 # Restore never replaces an existing home.
-run restore --home home --bundle b.tkb env/share-1-Alice.txt env/share-2-Bob.txt env/share-3-Carol.txt
+run restore --home home --bundle b.tkb env/share-1-Alice.pdf env/share-2-Bob.pdf env/share-3-Carol.pdf
 expect_rc 1
 expect_err_has "a tapekey home already exists at home"
 
 # Escrow rotation: Bob leaves; a quorum of the old shares authorises new shares.
 run escrow rotate --home home -k 2 --custodian Alice --custodian Carol --custodian Frank --administrator Ann \
-  --witness Walt --out newenv --non-interactive --share env/share-1-Alice.txt --share env/share-3-Carol.txt \
-  --share env/share-5-Erin.txt
+  --witness Walt --out newenv --non-interactive --share env/share-1-Alice.pdf --share env/share-3-Carol.pdf \
+  --share env/share-5-Erin.pdf
 expect_rc 0
 expect_err_has "the escrow key is rebuilt and matches fingerprint"
 run bundle export --home home --out b2.tkb; expect_rc 0
 # The new shares restore the new bundle; the old shares do not.
-run restore --home r4 --bundle b2.tkb newenv/share-1-Alice.txt newenv/share-3-Frank.txt
+run restore --home r4 --bundle b2.tkb newenv/share-1-Alice.pdf newenv/share-3-Frank.pdf
 expect_rc 0
-run restore --home r5 --bundle b2.tkb env/share-1-Alice.txt env/share-2-Bob.txt env/share-3-Carol.txt
+run restore --home r5 --bundle b2.tkb env/share-1-Alice.pdf env/share-2-Bob.pdf env/share-3-Carol.pdf
 expect_rc 1
 expect_err_has "is refused: it belongs to set"
 [ -f home/escrow.pub.prev ] || fail "the old escrow file was not kept"

@@ -71,8 +71,8 @@ expect_rc 0
 
 # Disaster: the home is gone. Restore from custodians 2, 4 and 5.
 rm -rf home
-run restore --home newhome --bundle offsite.tkb envelopes/share-2-Bob.txt envelopes/share-4-Dan.txt \
-  envelopes/share-5-Erin.txt
+run restore --home newhome --bundle offsite.tkb envelopes/share-2-Bob.pdf envelopes/share-4-Dan.pdf \
+  envelopes/share-5-Erin.pdf
 expect_rc 0
 expect_err_has "restored 3 generations into newhome; active: ${GEN[TAPE-3]}"
 

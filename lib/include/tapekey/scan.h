@@ -37,6 +37,14 @@ struct ScanResult {
 // failing: io, with the package to install).
 ScanResult scan_file(const std::filesystem::path& path, int dpi = 300);
 
+// Whether `path` is a PDF or an image scan_file reads (by its first bytes:
+// %PDF-, PNG, JPEG, P5/P6), rather than a share typed into a text file.
+bool is_scan(const std::filesystem::path& path);
+
+// Throws Error(not_found) with the package to install when pdftoppm is not
+// on the PATH; the ceremony calls this before it makes any key.
+void check_pdf_renderer();
+
 // Decodes the QR codes in an 8-bit grey image (row-major, `width` x
 // `height`); `origin` names it. A seen but undecodable code, or no code,
 // puts `origin` into unreadable.

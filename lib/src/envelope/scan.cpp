@@ -9,7 +9,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <memory>
@@ -110,7 +112,8 @@ bool next_pgm(const std::vector<std::uint8_t>& b, std::size_t& pos, int& w, int&
     return true;
 }
 
-bool is_pdf(const std::filesystem::path& path) {
+// The first bytes of `path`; a missing or unreadable file is an error.
+std::string magic_of(const std::filesystem::path& path) {
     std::ifstream f(path, std::ios::binary);
     if (!f) {
         std::error_code ec;
@@ -118,12 +121,35 @@ bool is_pdf(const std::filesystem::path& path) {
         throw Error(exists ? Errc::permission : Errc::not_found,
                     path.string() + (exists ? " cannot be read" : " does not exist"));
     }
-    char magic[5] = {};
-    f.read(magic, 5);
-    return std::memcmp(magic, "%PDF-", 5) == 0;
+    char magic[8] = {};
+    f.read(magic, sizeof magic);
+    return std::string(magic, static_cast<std::size_t>(f.gcount()));
 }
 
+bool is_pdf(const std::filesystem::path& path) { return magic_of(path).rfind("%PDF-", 0) == 0; }
+
 }  // namespace
+
+bool is_scan(const std::filesystem::path& path) {
+    const std::string m = magic_of(path);
+    return m.rfind("%PDF-", 0) == 0 || m.rfind("\x89PNG", 0) == 0 || m.rfind("\xFF\xD8\xFF", 0) == 0 ||
+           m.rfind("P5", 0) == 0 || m.rfind("P6", 0) == 0;
+}
+
+void check_pdf_renderer() {
+    const char* path = std::getenv("PATH");
+    std::string dirs = path != nullptr ? path : "/usr/bin:/bin";
+    for (std::size_t i = 0; i <= dirs.size();) {
+        const std::size_t end = std::min(dirs.find(':', i), dirs.size());
+        const std::string file = dirs.substr(i, end - i) + "/pdftoppm";
+        if (::access(file.c_str(), X_OK) == 0) {
+            return;
+        }
+        i = end + 1;
+    }
+    throw Error(Errc::not_found, "pdftoppm is not installed: the envelopes cannot be checked before they are sealed",
+                "install poppler-utils (apt-get install poppler-utils); nothing was changed");
+}
 
 std::string better_scan_hint() {
     return "scan the page again at 150 dpi or more, flat, in focus and evenly lit (a phone photo taken straight on "
