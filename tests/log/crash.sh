@@ -10,8 +10,13 @@
 "$TOOL" create home
 RANDOM=7
 for round in $(seq 1 40); do
+  start=$(entries home)
   "$TOOL" append home 100000 "r$round" &
   pid=$!
+  # kill while it appends: once its first entry is there (a slow start,
+  # e.g. a sanitizer build, must not make the kill land before it), then
+  # after a random few milliseconds
+  for i in $(seq 1 1000); do [ "$(entries home)" -gt "$start" ] && break; sleep 0.01; done
   sleep "0.0$((RANDOM % 9 + 1))"
   kill -9 "$pid"
   wait "$pid" 2>/dev/null || true
