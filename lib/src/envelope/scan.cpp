@@ -30,6 +30,18 @@ namespace {
 struct Wiped {
     std::vector<std::uint8_t> bytes;
     ~Wiped() { secure_wipe(bytes); }
+    // Appends without leaving a copy behind: a vector that grows frees
+    // its old buffer unwiped, so growth is done here, wiping the old one.
+    void append(const std::uint8_t* data, std::size_t n) {
+        if (bytes.size() + n > bytes.capacity()) {
+            std::vector<std::uint8_t> bigger;
+            bigger.reserve(std::max(2 * bytes.capacity(), bytes.size() + n));
+            bigger.assign(bytes.begin(), bytes.end());
+            secure_wipe(bytes);
+            bytes.swap(bigger);
+        }
+        bytes.insert(bytes.end(), data, data + n);
+    }
 };
 
 // Runs pdftoppm on `path`, grey at `dpi`, every page to standard output
@@ -63,7 +75,7 @@ void render_pdf(const std::filesystem::path& path, int dpi, Wiped& out) {
         if (n <= 0) {
             break;
         }
-        out.bytes.insert(out.bytes.end(), buf, buf + n);
+        out.append(buf, static_cast<std::size_t>(n));
     }
     secure_wipe(buf, sizeof buf);
     ::close(fds[0]);
