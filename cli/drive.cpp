@@ -213,16 +213,6 @@ std::string next_block_json(const NextBlockStatus& n) {
     return j.str();
 }
 
-template <class F>
-int guarded(F&& f) {
-    try {
-        return f();
-    } catch (const Error& e) {
-        print_error(e);
-        return exit_code_for(e);
-    }
-}
-
 DecryptionMode mode_decryption(const std::string& mode) {
     if (mode == "on") {
         return DecryptionMode::decrypt;
@@ -258,7 +248,7 @@ void print_emu(const emu::DriveInfo& i, const std::string& device, bool json) {
 }  // namespace
 
 int run_drive_caps(const DriveOptions& o) {
-    return guarded([&] {
+    return guarded({}, [&] {
         Drive d = Drive::open(o.device);
         const DriveIdentity id = d.identity();
         const Capabilities caps = d.capabilities();
@@ -318,7 +308,7 @@ int run_drive_caps(const DriveOptions& o) {
 }
 
 int run_drive_status(const DriveOptions& o) {
-    return guarded([&] {
+    return guarded({}, [&] {
         Drive d = Drive::open(o.device);
         const EncryptionStatus s = d.status();
         const Capabilities caps = d.capabilities();
@@ -334,7 +324,7 @@ int run_drive_status(const DriveOptions& o) {
 }
 
 int run_drive_next_block(const DriveOptions& o) {
-    return guarded([&] {
+    return guarded({}, [&] {
         Drive d = Drive::open(o.device);
         const NextBlockStatus n = d.next_block();
         if (o.json) {
@@ -358,7 +348,7 @@ int run_drive_next_block(const DriveOptions& o) {
 }
 
 int run_drive_load(const DriveLoadOptions& o) {
-    return guarded([&] {
+    return guarded({}, [&] {
         KeyLoad req;
         req.decryption = mode_decryption(o.mode);
         req.ckod = o.ckod;
@@ -412,7 +402,7 @@ int run_drive_load(const DriveLoadOptions& o) {
 }
 
 int run_drive_clear(const DriveOptions& o) {
-    return guarded([&] {
+    return guarded({}, [&] {
         Drive d = Drive::open(o.device);
         const EncryptionStatus s = d.clear();
         if (o.json) {
@@ -426,28 +416,28 @@ int run_drive_clear(const DriveOptions& o) {
 }
 
 int run_emu_create(const EmuOptions& o) {
-    return guarded([&] {
+    return guarded({}, [&] {
         print_emu(emu::create(o.device, o.persona, !o.lenient, o.force), o.device, o.json);
         return exit_ok;
     });
 }
 
 int run_emu_insert(const EmuOptions& o) {
-    return guarded([&] {
+    return guarded({}, [&] {
         print_emu(emu::insert(o.device, o.cartridge, o.lto3), o.device, o.json);
         return exit_ok;
     });
 }
 
 int run_emu_eject(const EmuOptions& o) {
-    return guarded([&] {
+    return guarded({}, [&] {
         print_emu(emu::eject(o.device), o.device, o.json);
         return exit_ok;
     });
 }
 
 int run_emu_power_cycle(const EmuOptions& o) {
-    return guarded([&] {
+    return guarded({}, [&] {
         print_emu(emu::power_cycle(o.device), o.device, o.json);
         return exit_ok;
     });

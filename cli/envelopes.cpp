@@ -24,18 +24,6 @@ EscrowPublic escrow_of(const HomeOptions& home, const std::optional<fs::path>& c
     return EscrowPublic::parse(read_text_file(file, 1u << 20), file.string());
 }
 
-template <typename F>
-int guarded(const char* what, F&& f) {
-    try {
-        return f();
-    } catch (const Error& e) {
-        print_error(e, what);
-        return exit_code_for(e);
-    } catch (const fs::filesystem_error& e) {
-        print_error(Error(Errc::io, e.what()), what);
-        return exit_no;
-    }
-}
 
 }  // namespace
 

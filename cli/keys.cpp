@@ -249,18 +249,6 @@ SecretBytes rebuild_escrow(ShareCollector& c) {
     return key;
 }
 
-template <typename F>
-int guarded(const char* what, F&& f) {
-    try {
-        return f();
-    } catch (const Error& e) {
-        print_error(e, what);
-        return exit_code_for(e);
-    } catch (const fs::filesystem_error& e) {
-        print_error(Error(Errc::io, e.what()), what);
-        return exit_no;
-    }
-}
 
 }  // namespace
 

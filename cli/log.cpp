@@ -12,18 +12,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-template <typename F>
-int guarded(const char* what, F&& f) {
-    try {
-        return f();
-    } catch (const Error& e) {
-        print_error(e, what);
-        return exit_code_for(e);
-    } catch (const fs::filesystem_error& e) {
-        print_error(Error(Errc::io, e.what()), what);
-        return exit_no;
-    }
-}
 
 // The log named by --log, else the home's (which must be initialised).
 fs::path log_path(const LogOptions& o) {

@@ -5,6 +5,7 @@
 // so standard output carries only results.
 #pragma once
 
+#include <filesystem>
 #include <string>
 #include <string_view>
 
@@ -22,6 +23,22 @@ void print_error(const Error& e, std::string_view context = {});
 void print_warning(std::string_view message);
 void print_note(std::string_view message);
 int exit_code_for(const Error& e);
+
+// Runs a command's body: a tapekey::Error (or a file-system error) becomes
+// the printed error, prefixed with `what` when it is not empty, and its
+// exit code. Every run_* function goes through this.
+template <typename F>
+int guarded(std::string_view what, F&& f) {
+    try {
+        return f();
+    } catch (const Error& e) {
+        print_error(e, what);
+        return exit_code_for(e);
+    } catch (const std::filesystem::filesystem_error& e) {
+        print_error(Error(Errc::io, e.what()), what);
+        return exit_no;
+    }
+}
 
 bool stdin_is_terminal();
 bool stdout_is_terminal();

@@ -7,6 +7,8 @@
 # in a recovery bundle.
 . "$(dirname "$0")/lib.sh"
 command -v strace >/dev/null || fail "strace is needed; ./scripts/check installs it"
+# LeakSanitizer stops the world with ptrace, which cannot work under strace.
+export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0
 
 "$TAPEKEY" init --home pristine 2>/dev/null
 "$TAPEKEY" ceremony --home pristine -k 2 --custodian A --custodian B --administrator Ann --witness Walt \
@@ -54,11 +56,20 @@ done
 # A full disk at every write: either refused with a clear message and the
 # state kept, or (a write of the key-use log, with log.fail_closed off)
 # carried on with a warning that says the log was not written.
+# (A sanitizer build is skipped here: its runtime probes memory with write()
+# to a pipe and aborts when that write fails with anything but EFAULT. The
+# release build runs this part.)
+if ldd "$TAPEKEY" | grep -q libasan; then
+  echo "keyring_crash: killed at $points points (full-disk part runs in the release build only)"
+  done_ok
+  exit 0
+fi
+
 # The file descriptor of every write() of a normal rotation, in order:
 # writes to standard output and error are messages, not state, and skipped.
 rm -rf h && cp -a pristine h
 mapfile -t fds < <(strace -f -o /dev/stdout -e trace=write "$TAPEKEY" keys rotate --home h 2>/dev/null |
-  sed -n 's/^\([0-9]* \)\{0,1\}write(\([0-9]*\),.*/\2/p')
+  sed -n 's/^\([0-9]*  *\)\{0,1\}write(\([0-9]*\),.*/\2/p')
 [ "${#fds[@]}" -ge 5 ] || fail "expected several write() calls in a rotation, counted ${#fds[@]}"
 full=0
 for n in $(seq 1 "${#fds[@]}"); do
