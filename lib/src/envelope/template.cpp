@@ -28,13 +28,13 @@ std::size_t utf8_char(std::string_view s, std::size_t i, char32_t& cp) {
     if (len == 0 || i + len > s.size()) {
         return 0;
     }
-    cp = len == 1 ? b : b & (0x7F >> len);
+    cp = len == 1 ? char32_t{b} : (char32_t{b} & (char32_t{0x7F} >> len));
     for (std::size_t j = 1; j < len; ++j) {
         const auto c = static_cast<unsigned char>(s[i + j]);
         if ((c & 0xC0) != 0x80) {
             return 0;
         }
-        cp = (cp << 6) | (c & 0x3F);
+        cp = (cp << 6) | (char32_t{c} & 0x3Fu);
     }
     return len;
 }
