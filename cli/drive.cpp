@@ -6,6 +6,7 @@
 #include <string>
 
 #include "commands.h"
+#include "tapekey/audit_log.h"
 #include "tapekey/drive.h"
 #include "tapekey/emu.h"
 #include "tapekey/error.h"
@@ -247,6 +248,35 @@ void print_emu(const emu::DriveInfo& i, const std::string& device, bool json) {
 
 }  // namespace
 
+// The key-use log of the machine's home (TAPEKEY_HOME, else
+// /var/lib/tapekey) when it has one: these commands take a key file or no key
+// at all, but every load, clear and probe still leaves a trace there, and a
+// fail-closed log stops a load (docs/spec/audit-log.md).
+class DriveLog {
+public:
+    explicit DriveLog(const char* command) {
+        const Home home = Home::locate(std::nullopt);
+        if (std::filesystem::exists(home.log_file())) {
+            m_log.emplace(home, command);
+        }
+    }
+    void preflight() const {
+        if (m_log) {
+            m_log->require_writable();
+        }
+    }
+    void record(std::string_view event, const LogFields& fields) {
+        if (m_log) {
+            if (auto e = m_log->record(event, fields)) {
+                print_warning(std::string("the key-use log was not written: ") + e->what());
+            }
+        }
+    }
+
+private:
+    std::optional<KeyUseLog> m_log;
+};
+
 int run_drive_caps(const DriveOptions& o) {
     return guarded({}, [&] {
         Drive d = Drive::open(o.device);
@@ -325,8 +355,13 @@ int run_drive_status(const DriveOptions& o) {
 
 int run_drive_next_block(const DriveOptions& o) {
     return guarded({}, [&] {
+        DriveLog log("drive next-block");
         Drive d = Drive::open(o.device);
         const NextBlockStatus n = d.next_block();
+        const auto u = n.ukad();
+        log.record("drive.next_block", {{"device", d.name()},
+                                        {"encryption", to_string(n.encryption)},
+                                        {"ukad", u ? kad_text(*u) : "-"}});
         if (o.json) {
             std::cout << next_block_json(n) << "\n";
             return exit_ok;
@@ -374,8 +409,17 @@ int run_drive_load(const DriveLoadOptions& o) {
             req.ukad.assign(bytes.begin() + static_cast<std::ptrdiff_t>(eol + 1),
                             bytes.begin() + static_cast<std::ptrdiff_t>(stop));
         }
+        DriveLog log("drive load");
+        log.preflight();
         Drive d = Drive::open(o.drive.device);
+        const std::uint32_t before = d.status().key_instance_counter;
         const EncryptionStatus s = d.load_key(key, req);
+        log.record("drive.load", {{"device", d.name()},
+                                  {"key", "from " + o.key_file.string()},
+                                  {"ukad", req.ukad.empty() ? "-" : kad_text(req.ukad)},
+                                  {"decryption", to_string(req.decryption)},
+                                  {"counter_before", std::to_string(before)},
+                                  {"counter_after", std::to_string(s.key_instance_counter)}});
         const Capabilities caps = d.capabilities();
         const NextBlockStatus next = d.next_block();
         bool encrypted = false;
@@ -403,8 +447,14 @@ int run_drive_load(const DriveLoadOptions& o) {
 
 int run_drive_clear(const DriveOptions& o) {
     return guarded({}, [&] {
+        DriveLog log("drive clear");
+        log.preflight();
         Drive d = Drive::open(o.device);
+        const std::uint32_t before = d.status().key_instance_counter;
         const EncryptionStatus s = d.clear();
+        log.record("drive.clear", {{"device", d.name()},
+                                   {"counter_before", std::to_string(before)},
+                                   {"counter_after", std::to_string(s.key_instance_counter)}});
         if (o.json) {
             std::cout << status_json(s, false) << "\n";
         } else {

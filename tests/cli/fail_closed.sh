@@ -45,4 +45,21 @@ run drive auto "emu:$WORK/d.emu" --home home
 expect_rc 0
 expect_err_has "the key-use log was not written"
 writable
+
+# The plain drive commands log to the machine's home (TAPEKEY_HOME) too.
+export TAPEKEY_HOME=$WORK/home
+run drive next-block "emu:$WORK/d.emu"; expect_rc 0
+run drive clear "emu:$WORK/d.emu"; expect_rc 0
+run log show --home home --event drive.next_block
+expect_out_has "drive.next_block"
+run log show --home home --event drive.clear
+expect_out_has "counter_after="
+sed -i 's/^fail_closed = false$/fail_closed = true/' home/config
+unwritable
+run drive clear "emu:$WORK/d.emu"
+expect_rc 1
+expect_err_has "keyuse.log"
+writable
+run log verify --home home
+expect_rc 0
 done_ok

@@ -7,6 +7,8 @@ CLI_TESTS=$(cd "$(dirname "$0")" && pwd)  # this folder (ptyexpect.py lives here
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 cd "$WORK"
+# Never the machine's own home (/var/lib/tapekey): tests name theirs.
+export TAPEKEY_HOME=$WORK/.no-default-home
 CHECKS=0
 
 fail() {
