@@ -12,6 +12,7 @@
 #include <string>
 #include <utility>
 
+#include "fd.h"
 #include "tapekey/error.h"
 
 namespace tapekey {
@@ -35,22 +36,7 @@ std::string errno_text(int e) { return std::strerror(e); }
     throw Error(code, path.string() + ": cannot " + what + ": " + errno_text(e), hint);
 }
 
-class Fd {
-public:
-    explicit Fd(int fd) noexcept : m_fd(fd) {}
-    ~Fd() {
-        if (m_fd >= 0) {
-            ::close(m_fd);
-        }
-    }
-    Fd(const Fd&) = delete;
-    Fd& operator=(const Fd&) = delete;
-    int get() const noexcept { return m_fd; }
-    int release() noexcept { return std::exchange(m_fd, -1); }
-
-private:
-    int m_fd;
-};
+using detail::Fd;
 
 void write_all(int fd, std::span<const std::uint8_t> data, const std::filesystem::path& path) {
     std::size_t done = 0;

@@ -17,6 +17,7 @@
 #include "audit/entry.h"
 #include "audit/forward.h"
 #include "audit/verifier.h"
+#include "fd.h"
 #include "tapekey/audit_log.h"
 #include "tapekey/config.h"
 #include "tapekey/files.h"
@@ -59,22 +60,7 @@ std::string name_of(const std::filesystem::path& p) { return p.string(); }
     throw Error(code, name_of(path) + ": cannot " + what + ": " + std::strerror(e), hint);
 }
 
-class Fd {
-public:
-    explicit Fd(int fd) noexcept : m_fd(fd) {}
-    Fd(Fd&& other) noexcept : m_fd(std::exchange(other.m_fd, -1)) {}
-    ~Fd() {
-        if (m_fd >= 0) {
-            ::close(m_fd);
-        }
-    }
-    Fd(const Fd&) = delete;
-    Fd& operator=(const Fd&) = delete;
-    int get() const noexcept { return m_fd; }
-
-private:
-    int m_fd;
-};
+using detail::Fd;
 
 Fd open_or_fail(const std::filesystem::path& path, int flags, const char* what) {
     const int fd = ::open(path.c_str(), flags | O_CLOEXEC | O_NOFOLLOW);
