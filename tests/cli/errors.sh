@@ -8,7 +8,7 @@ openssl rand -hex 32 > key.hex
 "$TAPEKEY" split -k 3 -n 5 --in key.hex --out b 2>/dev/null
 
 # a typo on line 3 of one share names the file and the line
-awk 'NR==4 { $2 = ($2 == "AAAA") ? "BBBB" : "AAAA" } { print }' a/share-2.txt > typo.txt
+awk 'NR==4 { $2 = (substr($2, 1, 1) == "A" ? "B" : "A") substr($2, 2) } { print }' a/share-2.txt > typo.txt
 run combine a/share-1.txt typo.txt a/share-3.txt
 expect_rc 1
 expect_err_has "tapekey: error: combine: typo.txt: line 3 has a typo (the check character at the end of the line does not match)"
