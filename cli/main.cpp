@@ -87,7 +87,7 @@ void add_drive_commands(CLI::App& app, DriveCommands& o, int& rc) {
     load->add_option("--passphrase-file", o.load_generation.home.passphrase_file, "the machine key's passphrase");
     load->add_flag("--allow-compromised", o.load_generation.allow_compromised,
                    "load a compromised generation, to read its cartridges");
-    load->callback([&] {
+    load->callback([&, load] {  // load by value: this function's frame is gone when it runs
         const int sources = (o.load.key_file.empty() ? 0 : 1) + (o.load_generation.generation.empty() ? 0 : 1) +
                             (o.load_generation.active ? 1 : 0);
         if (sources != 1) {
