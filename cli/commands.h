@@ -66,6 +66,17 @@ int run_emu_power_cycle(const EmuOptions& o);
 
 }  // namespace tapekey::cli
 
+// tapekey config check (cli/config.cpp, tapekey/config.h).
+namespace tapekey::cli {
+
+struct ConfigCheckOptions {
+    std::optional<std::filesystem::path> file;  // default: the home's config
+    std::optional<std::filesystem::path> home;
+};
+int run_config_check(const ConfigCheckOptions& o);
+
+}  // namespace tapekey::cli
+
 // tapekey init, ceremony, shares verify, restore, keys ..., bundle export,
 // escrow rotate (cli/keys.cpp, docs/design.md). Every one takes --home.
 namespace tapekey::cli {

@@ -388,6 +388,18 @@ int main(int argc, char** argv) {
     LogCommands log_commands;
     add_log_commands(app, log_commands, rc);
 
+    tapekey::cli::ConfigCheckOptions config_check;
+    auto* config_cmd = app.add_subcommand("config", "the settings file"s)->group("Keys");
+    config_cmd->require_subcommand(1);
+    auto* check_cmd = config_cmd->add_subcommand("check", "check a settings file and print every setting"s);
+    check_cmd->add_option("file", config_check.file, "the file to check (default: the home's config)");
+    check_cmd->add_option("--home", config_check.home,
+                          "the tapekey home (default: $TAPEKEY_HOME, else /var/lib/tapekey)");
+    check_cmd->footer("\nExample, after editing the settings:\n  $ tapekey config check /var/lib/tapekey/config\n"
+                      "Exit 0 prints every setting, \"(default)\" when the file leaves it unset;\n"
+                      "exit 1 names the line of an unknown setting or a bad value.\n");
+    check_cmd->callback([&] { rc = tapekey::cli::run_config_check(config_check); });
+
     EnvelopeCommands envelope_commands;
     add_envelope_commands(app, envelope_commands, rc);
 

@@ -36,9 +36,12 @@ const KeySpec specs[] = {
      "# where the drive supports it."},
 };
 
+// "section.key", the name a setting goes by outside its file.
+std::string full_name(const KeySpec& s) { return std::string(s.section) + "." + s.key; }
+
 const KeySpec* find_spec(std::string_view full) {
     for (const auto& s : specs) {
-        if (full == std::string(s.section) + "." + s.key) {
+        if (full == full_name(s)) {
             return &s;
         }
     }
@@ -83,7 +86,7 @@ std::string trim(std::string_view s) {
 
 Config::Config() {
     for (const auto& s : specs) {
-        m_values[std::string(s.section) + "." + s.key] = s.default_value;
+        m_values[full_name(s)] = s.default_value;
     }
 }
 
@@ -135,6 +138,7 @@ Config Config::parse(std::string_view text, const std::string& origin) {
                         std::string("allowed: ") + spec->allowed);
         }
         c.m_values[full] = value;
+        c.m_set.insert(full);
         if (eol >= text.size()) {
             break;
         }
@@ -152,6 +156,19 @@ const std::string& Config::get(std::string_view key) const {
         throw Error(Errc::usage, "no setting named " + std::string(key));
     }
     return it->second;
+}
+
+bool Config::is_set(std::string_view key) const {
+    (void)get(key);  // an unknown key is a programming error, as for get()
+    return m_set.find(key) != m_set.end();
+}
+
+std::vector<std::string> Config::keys() {
+    std::vector<std::string> out;
+    for (const auto& s : specs) {
+        out.push_back(full_name(s));
+    }
+    return out;
 }
 
 bool Config::get_bool(std::string_view key) const { return get(key) == "true"; }

@@ -50,3 +50,20 @@ TEST_CASE("a typo in a setting is an error naming the line") {
     CHECK(refusal("\n\nforward none\n") == "config line 3: expected `key = value`");
     CHECK(refusal("forward = none\n") == "config line 1: unknown setting 'forward'");
 }
+
+TEST_CASE("keys() lists the table, and is_set tells a set key from a default") {
+    const auto keys = Config::keys();
+    CHECK(keys == std::vector<std::string>{"log.forward", "log.fail_closed", "keys.rotation_days",
+                                           "drive.decryption_mode", "drive.clear_on_unload"});
+    // the commented default file sets nothing
+    const Config defaults = Config::parse(Config::default_text(), "default");
+    for (const auto& k : keys) {
+        CHECK_FALSE(defaults.is_set(k));
+    }
+    // a key set to its default value is still set
+    const Config c = Config::parse("[log]\nforward = none\n[keys]\nrotation_days = 90\n", "config");
+    CHECK(c.is_set("log.forward"));
+    CHECK(c.is_set("keys.rotation_days"));
+    CHECK_FALSE(c.is_set("log.fail_closed"));
+    CHECK_THROWS_AS((void)c.is_set("log.nope"), tapekey::Error);
+}

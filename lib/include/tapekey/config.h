@@ -10,8 +10,10 @@
 
 #include <filesystem>
 #include <map>
+#include <set>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace tapekey {
 
@@ -28,6 +30,11 @@ public:
     const std::string& get(std::string_view key) const;
     bool get_bool(std::string_view key) const;
     long get_int(std::string_view key) const;
+    // True when the parsed text sets `key`; false when it has its default.
+    bool is_set(std::string_view key) const;
+
+    // Every key in the table ("log.forward", ...), in the table's order.
+    static std::vector<std::string> keys();
 
     // The documented file `tapekey init` writes: every key, commented, at
     // its default.
@@ -35,6 +42,7 @@ public:
 
 private:
     std::map<std::string, std::string, std::less<>> m_values;
+    std::set<std::string, std::less<>> m_set;
 };
 
 }  // namespace tapekey
