@@ -46,6 +46,7 @@ struct DriveLoadOptions {
     std::filesystem::path key_file;  // stenc's format: hex key, then an optional description
     std::string mode = "on";         // on, mixed, rawread
     bool ckod = false;
+    std::optional<std::string> volume;  // the Bacula volume name, for the key-use log
 };
 int run_drive_load(const DriveLoadOptions& o);
 
@@ -158,6 +159,7 @@ struct DriveKeyOptions {
     std::string mode;        // "" (config drive.decryption_mode), on, mixed
     bool allow_compromised = false;
     bool json = false;
+    std::optional<std::string> volume;  // the Bacula volume name, for the key-use log
 };
 int run_drive_load_generation(const DriveKeyOptions& o);
 int run_drive_auto(const DriveKeyOptions& o);

@@ -11,6 +11,7 @@
 #include "tapekey/emu.h"
 #include "tapekey/error.h"
 #include "tapekey/files.h"
+#include "tapekey/keystore.h"
 #include "term.h"
 
 namespace tapekey::cli {
@@ -409,12 +410,18 @@ int run_drive_load(const DriveLoadOptions& o) {
             req.ukad.assign(bytes.begin() + static_cast<std::ptrdiff_t>(eol + 1),
                             bytes.begin() + static_cast<std::ptrdiff_t>(stop));
         }
+        if (o.volume) {
+            check_volume_name(*o.volume);
+        }
         DriveLog log("drive load");
         log.preflight();
         Drive d = Drive::open(o.drive.device);
+        const std::string serial = d.identity().serial;
         const std::uint32_t before = d.status().key_instance_counter;
         const EncryptionStatus s = d.load_key(key, req);
         log.record("drive.load", {{"device", d.name()},
+                                  {"volume", o.volume.value_or("-")},
+                                  {"drive_serial", serial},
                                   {"key", "from " + o.key_file.string()},
                                   {"ukad", req.ukad.empty() ? "-" : kad_text(req.ukad)},
                                   {"decryption", to_string(req.decryption)},

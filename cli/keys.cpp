@@ -562,27 +562,28 @@ int run_bundle_export(const KeysOptions& o) {
 namespace {
 
 DecryptionMode configured_mode(const KeyStore& ks, const std::string& flag) {
-    const std::string m = flag.empty() ? Config::load(ks.home().config()).get("drive.decryption_mode") : flag;
-    if (m == "on") {
+    if (flag.empty()) {
+        return ks.configured_decryption();
+    }
+    if (flag == "on") {
         return DecryptionMode::decrypt;
     }
-    if (m == "mixed") {
+    if (flag == "mixed") {
         return DecryptionMode::mixed;
     }
-    throw Error(Errc::usage, "--mode " + m + " cannot be used with a generation", "use on or mixed");
+    throw Error(Errc::usage, "--mode " + flag + " cannot be used with a generation", "use on or mixed");
 }
 
-// Loads the planned generation once and reports what the drive now does.
-int load_planned(const DriveKeyOptions& o, KeyStore& ks, Drive& d, KeyStore::LoadPlan plan, const Capabilities& caps) {
-    if (Config::load(ks.home().config()).get_bool("drive.clear_on_unload") && d.management_capabilities().ckod_c) {
-        plan.request.ckod = true;
-    }
-    const auto loaded = ks.load(d, plan, caps);
+// Reports what the drive does now that the planned generation is loaded.
+int report_load(const DriveKeyOptions& o, const KeyStore& ks, const Drive& d, const KeyStore::LoadPlan& plan,
+                const KeyStore::Loaded& loaded) {
     log_warnings(ks);
     const EncryptionStatus& s = loaded.status;
     const bool encrypted = loaded.writes_encrypted;
     if (o.json) {
-        std::cout << "{\"device\":\"" << d.name() << "\",\"generation\":\"" << plan.generation.to_string()
+        std::cout << "{\"device\":\"" << d.name() << "\",\"volume\":"
+                  << (o.volume ? "\"" + *o.volume + "\"" : std::string("null"))  // checked: no quoting needed
+                  << ",\"generation\":\"" << plan.generation.to_string()
                   << "\",\"state\":\"" << to_string(plan.state) << "\",\"read_only\":"
                   << (plan.read_only ? "true" : "false") << ",\"encryption\":\"" << to_string(s.encryption)
                   << "\",\"decryption\":\"" << to_string(s.decryption)
@@ -612,6 +613,7 @@ int load_planned(const DriveKeyOptions& o, KeyStore& ks, Drive& d, KeyStore::Loa
 int run_drive_load_generation(const DriveKeyOptions& o) {
     return guarded("drive load", [&] {
         KeyStore ks = open_store(o.home, "drive load");
+        ks.set_cartridge(o.volume);
         const DecryptionMode mode = configured_mode(ks, o.mode);
         Drive d = Drive::open(o.device);
         const Capabilities caps = d.capabilities();
@@ -622,28 +624,18 @@ int run_drive_load_generation(const DriveKeyOptions& o) {
         } catch (const Error& e) {
             ks.refuse(d, e);
         }
-        return load_planned(o, ks, d, std::move(*plan), caps);
+        const auto loaded = ks.load(d, *plan, caps);
+        return report_load(o, ks, d, *plan, loaded);
     });
 }
 
 int run_drive_auto(const DriveKeyOptions& o) {
     return guarded("drive auto", [&] {
         KeyStore ks = open_store(o.home, "drive auto");
-        const DecryptionMode mode = configured_mode(ks, o.mode);
+        ks.set_cartridge(o.volume);
         Drive d = Drive::open(o.device);
-        const Capabilities caps = d.capabilities();
-        const NextBlockStatus next = d.next_block();
-        const KadReading kad = read_kad(next.kads);
-        ks.note("drive.next_block", {{"device", d.name()},
-                                     {"encryption", to_string(next.encryption)},
-                                     {"kad", kad.id ? kad.id->to_string() : kad.shown.empty() ? "-" : kad.shown}});
-        std::optional<KeyStore::LoadPlan> plan;
-        try {
-            plan = ks.plan_for_cartridge(next, caps, mode, o.allow_compromised);
-        } catch (const Error& e) {
-            ks.refuse(d, e);
-        }
-        return load_planned(o, ks, d, std::move(*plan), caps);
+        const auto a = ks.auto_load(d, o.allow_compromised);
+        return report_load(o, ks, d, a.plan, a.loaded);
     });
 }
 

@@ -87,6 +87,7 @@ void add_drive_commands(CLI::App& app, DriveCommands& o, int& rc) {
     load->add_option("--passphrase-file", o.load_generation.home.passphrase_file, "the machine key's passphrase");
     load->add_flag("--allow-compromised", o.load_generation.allow_compromised,
                    "load a compromised generation, to read its cartridges");
+    load->add_option("--volume", o.load.volume, "the cartridge's Bacula volume name, recorded in the key-use log");
     load->callback([&, load] {  // load by value: this function's frame is gone when it runs
         const int sources = (o.load.key_file.empty() ? 0 : 1) + (o.load_generation.generation.empty() ? 0 : 1) +
                             (o.load_generation.active ? 1 : 0);
@@ -96,6 +97,7 @@ void add_drive_commands(CLI::App& app, DriveCommands& o, int& rc) {
         if (o.load.key_file.empty()) {
             o.load_generation.device = o.load.drive.device;
             o.load_generation.json = o.load.drive.json;
+            o.load_generation.volume = o.load.volume;
             o.load_generation.mode = load->count("--mode") ? o.load.mode : std::string();
             rc = tapekey::cli::run_drive_load_generation(o.load_generation);
         } else {
@@ -109,6 +111,8 @@ void add_drive_commands(CLI::App& app, DriveCommands& o, int& rc) {
     autoload->add_flag("--allow-compromised", o.auto_load.allow_compromised,
                        "load a compromised generation, to read its cartridges");
     autoload->add_flag("--json", o.auto_load.json, "print JSON for scripts");
+    autoload->add_option("--volume", o.auto_load.volume,
+                         "the cartridge's Bacula volume name (%v), recorded in the key-use log");
     autoload->callback([&] { rc = tapekey::cli::run_drive_auto(o.auto_load); });
     auto* clear = drive->add_subcommand("clear", "switch encryption off and clear the key"s);
     device(clear, o.clear);

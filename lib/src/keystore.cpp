@@ -413,14 +413,74 @@ GenerationId KeyStore::destroy(std::string_view gen, std::time_t now) {
     return id;
 }
 
-KeyStore::Loaded KeyStore::load(Drive& drive, const LoadPlan& plan, const Capabilities& caps) {
+void check_volume_name(std::string_view name) {
+    // Bacula's MAX_NAME_LENGTH is 128 with the terminating NUL.
+    constexpr std::size_t max_volume = 127;
+    if (name.empty() || name.size() > max_volume) {
+        throw Error(Errc::usage,
+                    "volume name '" + std::string(name.substr(0, 140)) + "' is " +
+                        (name.empty() ? "empty" : "longer than 127 characters"),
+                    "give the Bacula volume name (%v): 1 to 127 characters of A-Z a-z 0-9 : . - _");
+    }
+    for (std::size_t i = 0; i < name.size(); ++i) {
+        const char c = name[i];
+        const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == ':' ||
+                        c == '.' || c == '-' || c == '_';
+        if (!ok) {
+            const auto u = static_cast<unsigned char>(c);
+            const std::string shown =
+                u > 0x20 && u < 0x7F ? "'" + std::string(1, c) + "'" : "byte " + std::to_string(u);
+            throw Error(Errc::usage,
+                        "volume name '" + detail::percent_encode(std::string(name)) + "': character " +
+                            std::to_string(i + 1) + " (" + shown + ") is not allowed",
+                        "Bacula volume names use only A-Z a-z 0-9 : . - _");
+        }
+    }
+}
+
+void KeyStore::set_cartridge(const std::optional<std::string>& volume, std::string job) {
+    if (volume) {
+        check_volume_name(*volume);
+    }
+    m_volume = volume.value_or(std::string());
+    m_job = std::move(job);
+}
+
+LogFields KeyStore::drive_fields(const Drive& drive) const {
+    LogFields f = {{"device", drive.name()}, {"volume", m_volume.empty() ? "-" : m_volume}};
+    if (!m_job.empty()) {
+        f.emplace_back("job", m_job);
+    }
+    return f;
+}
+
+DecryptionMode KeyStore::configured_decryption() const {
+    const std::string m = Config::load(m_home.config()).get("drive.decryption_mode");
+    if (m == "on") {
+        return DecryptionMode::decrypt;
+    }
+    if (m == "mixed") {
+        return DecryptionMode::mixed;
+    }
+    throw Error(Errc::bad_format, m_home.config().string() + ": drive.decryption_mode = " + m + " is not on or mixed",
+                "set drive.decryption_mode to on or mixed (`tapekey config check`)");
+}
+
+KeyStore::Loaded KeyStore::load(Drive& drive, const LoadPlan& plan_in, const Capabilities& caps) {
     preflight();  // fail closed before the key goes anywhere
+    LoadPlan plan = plan_in;
     Loaded r;
-    LogFields f = {{"device", drive.name()}, {"generation", plan.generation.to_string()},
-                   {"state", to_string(plan.state)}, {"encryption", to_string(plan.request.encryption)},
-                   {"decryption", to_string(plan.request.decryption)}};
+    LogFields f = drive_fields(drive);
+    f.insert(f.end(), {{"generation", plan.generation.to_string()},
+                       {"state", to_string(plan.state)},
+                       {"encryption", to_string(plan.request.encryption)},
+                       {"decryption", to_string(plan.request.decryption)}});
     try {
         f.emplace_back("drive_serial", drive.identity().serial);
+        if (Config::load(m_home.config()).get_bool("drive.clear_on_unload") &&
+            drive.management_capabilities().ckod_c) {
+            plan.request.ckod = true;
+        }
         r.counter_before = drive.status().key_instance_counter;
         f.emplace_back("counter_before", std::to_string(r.counter_before));
         r.status = drive.load_key(key_of(plan.generation), plan.request);
@@ -437,9 +497,40 @@ KeyStore::Loaded KeyStore::load(Drive& drive, const LoadPlan& plan, const Capabi
     return r;
 }
 
-void KeyStore::refuse(const Drive& drive, const Error& why) {
-    note("drive.refused", {{"device", drive.name()}, {"reason", why.what()}});
+LogFields KeyStore::drive_fields_with_serial(Drive& drive) const {
+    LogFields f = drive_fields(drive);
+    try {
+        f.emplace_back("drive_serial", drive.identity().serial);
+    } catch (const Error&) {
+        f.emplace_back("drive_serial", "-");  // the event matters more than the serial
+    }
+    return f;
+}
+
+void KeyStore::refuse(Drive& drive, const Error& why) {
+    LogFields f = drive_fields_with_serial(drive);
+    f.emplace_back("reason", why.what());
+    note("drive.refused", f);
     throw why;
+}
+
+KeyStore::AutoLoad KeyStore::auto_load(Drive& drive, bool allow_compromised) {
+    const DecryptionMode mode = configured_decryption();
+    const Capabilities caps = drive.capabilities();
+    AutoLoad a;
+    a.next = drive.next_block();
+    const KadReading kad = read_kad(a.next.kads);
+    LogFields f = drive_fields(drive);
+    f.insert(f.end(), {{"encryption", to_string(a.next.encryption)},
+                       {"kad", kad.id ? kad.id->to_string() : kad.shown.empty() ? "-" : kad.shown}});
+    note("drive.next_block", f);
+    try {
+        a.plan = plan_for_cartridge(a.next, caps, mode, allow_compromised);
+    } catch (const Error& e) {
+        refuse(drive, e);
+    }
+    a.loaded = load(drive, a.plan, caps);
+    return a;
 }
 
 namespace {

@@ -138,9 +138,18 @@ public:
     // The key of a planned generation (secret; stays owned by the store).
     const SecretBytes& key_of(const GenerationId& id) const;
 
+    // The cartridge the following drive actions are for: its Bacula volume
+    // name (nullopt when unknown; a given one is checked with
+    // check_volume_name) and the job ("" when unknown). Every drive.* entry
+    // then carries `volume` ("-" when unknown) and, when given, `job`
+    // (docs/spec/audit-log.md section 10).
+    void set_cartridge(const std::optional<std::string>& volume, std::string job = {});
+
     // Loads a planned generation into the drive once, with the fail-closed
-    // preflight first and the load (device, drive serial, generation,
-    // modes, key instance counter before and after) or its failure logged.
+    // preflight first and the load (device, drive serial, volume,
+    // generation, modes, key instance counter before and after) or its
+    // failure logged. The drive is asked to clear the key when the
+    // cartridge is unloaded when drive.clear_on_unload is set and it can.
     struct Loaded {
         EncryptionStatus status;
         std::uint32_t counter_before = 0;
@@ -148,7 +157,22 @@ public:
     };
     Loaded load(Drive& drive, const LoadPlan& plan, const Capabilities& caps);
     // Logs a refusal to load (the plan said no), then rethrows it.
-    [[noreturn]] void refuse(const Drive& drive, const Error& why);
+    [[noreturn]] void refuse(Drive& drive, const Error& why);
+
+    // drive auto: asks the drive about the block under the head without
+    // moving the tape (logged as drive.next_block), plans with
+    // plan_for_cartridge (clear cartridges in drive.decryption_mode) and
+    // loads once. A refusal is logged (drive.refused) and thrown, as is a
+    // failed load.
+    struct AutoLoad {
+        NextBlockStatus next;
+        LoadPlan plan;
+        Loaded loaded;
+    };
+    AutoLoad auto_load(Drive& drive, bool allow_compromised);
+
+    // The configured drive.decryption_mode (on or mixed).
+    DecryptionMode configured_decryption() const;
 
 private:
     KeyStore(Home home, SecretBytes machine_key) : m_home(std::move(home)), m_machine_key(std::move(machine_key)) {}
@@ -156,13 +180,25 @@ private:
     // The escrow key pair, its shares (checked) and escrow file, in memory.
     CeremonyResult make_escrow(const CeremonyPlan& plan, Rng& rng, std::time_t now);
 
+    // device, volume (and job): the fields every drive.* entry starts with.
+    LogFields drive_fields(const Drive& drive) const;
+    // The same with drive_serial ("-" when the drive does not say).
+    LogFields drive_fields_with_serial(Drive& drive) const;
+
     Home m_home;
     SecretBytes m_machine_key;
+    std::string m_volume;
+    std::string m_job;
     Keyring m_keyring;
     std::optional<EscrowPublic> m_escrow;
     std::optional<KeyUseLog> m_log;
     std::vector<std::string> m_log_warnings;
 };
+
+// A Bacula volume name, as Bacula's own is_volume_name_legal() allows: 1
+// to 127 characters of A-Z a-z 0-9 : . - _. Throws Error(usage) naming
+// the first character that is not allowed.
+void check_volume_name(std::string_view name);
 
 // Collects shares one at a time at a restore or an escrow rotation, and
 // checks each at once against the escrow (set id, commitment, duplicate),
