@@ -115,6 +115,7 @@ struct CeremonyOptions {
 };
 int run_ceremony(const CeremonyOptions& o);
 int run_escrow_rotate(const CeremonyOptions& o);
+int run_escrow_replace(const CeremonyOptions& o);
 
 struct SharesVerifyOptions {
     HomeOptions home;

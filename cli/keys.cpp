@@ -304,6 +304,22 @@ int run_escrow_rotate(const CeremonyOptions& o) {
     });
 }
 
+int run_escrow_replace(const CeremonyOptions& o) {
+    return guarded("escrow replace", [&] {
+        return conduct(o, "escrow replace", [&](KeyStore& ks, CeremonyPlan& plan) {
+            if (!ks.escrow()) {
+                throw Error(Errc::state, "this home has no escrow key to replace", "run `tapekey ceremony` first");
+            }
+            print_warning("replacing escrow " + ks.escrow()->fingerprint() +
+                          " without its quorum: use this only when fewer than " +
+                          std::to_string(ks.escrow()->threshold) +
+                          " of its envelopes are left (else: tapekey escrow rotate)");
+            SystemRng rng;
+            return ks.replace_escrow(plan, rng, std::time(nullptr));
+        });
+    });
+}
+
 int run_shares_verify(const SharesVerifyOptions& o) {
     return guarded("shares verify", [&] {
         const EscrowPublic escrow = [&] {

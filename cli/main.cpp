@@ -147,7 +147,7 @@ void add_drive_commands(CLI::App& app, DriveCommands& o, int& rc) {
 // tapekey init, ceremony, shares, restore, keys, bundle, escrow (cli/keys.cpp).
 struct KeyCommands {
     tapekey::cli::InitOptions init;
-    tapekey::cli::CeremonyOptions ceremony, escrow_rotate;
+    tapekey::cli::CeremonyOptions ceremony, escrow_rotate, escrow_replace;
     tapekey::cli::SharesVerifyOptions verify;
     tapekey::cli::RestoreOptions restore;
     tapekey::cli::KeysOptions list, rotate, retire, compromised, destroy, stenc, bundle;
@@ -160,6 +160,16 @@ Example (the administrator and the witness hold no share):
 At a terminal it walks you through the checklist: who is present, each
 share handed over, each tamper-evident bag's serial. --non-interactive skips
 the questions (scripts, tests) and needs --administrator and --witness.
+)";
+
+const char* const escrow_replace_help = R"(
+Only when fewer than K envelopes of the current escrow are left and this
+server still holds the keys (escrow-procedure.md 5.8); with K envelopes, use
+`tapekey escrow rotate`. The old envelopes and the bundles made before
+stay openable by whoever holds K of them: destroy what is left of them.
+Example:
+  $ tapekey escrow replace --threshold 3 --custodian Alice --custodian Bob \
+      --custodian Carol --custodian Dan --custodian Frank --out /dev/shm/ceremony
 )";
 
 const char* const restore_help = R"(
@@ -206,6 +216,11 @@ void add_key_commands(CLI::App& app, KeyCommands& o, int& rc) {
     ceremony_options(erotate, o.escrow_rotate);
     erotate->add_option("--share", o.escrow_rotate.shares, "a current share file (else asked at the terminal)");
     erotate->callback([&] { rc = tapekey::cli::run_escrow_rotate(o.escrow_rotate); });
+    auto* ereplace = escrow->add_subcommand(
+        "replace", "new escrow key and shares when fewer than k envelopes are left (no quorum needed)"s);
+    ceremony_options(ereplace, o.escrow_replace);
+    ereplace->footer(escrow_replace_help);
+    ereplace->callback([&] { rc = tapekey::cli::run_escrow_replace(o.escrow_replace); });
 
     auto* shares = app.add_subcommand("shares", "custodians' drills"s)->group("Keys");
     shares->require_subcommand(1);

@@ -133,6 +133,16 @@ void write_file(const std::filesystem::path& path, std::span<const std::uint8_t>
     sync_dir(dir);
 }
 
+void remove_file(const std::filesystem::path& path) {
+    if (::unlink(path.c_str()) != 0) {
+        if (errno == ENOENT) {
+            return;
+        }
+        io_fail("remove", path, errno);
+    }
+    sync_dir(path.parent_path());
+}
+
 SecretBytes read_secret_fd(int fd, std::string_view what, std::size_t max_size) {
     // Grows by doubling, so small inputs take little of the secure heap;
     // each outgrown buffer is wiped as it is released.

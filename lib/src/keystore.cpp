@@ -29,8 +29,6 @@ std::span<const std::uint8_t> bytes_of(std::string_view s) {
     return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()};
 }
 
-fs::path auditor_sealed(const Home& home) { return home.log_dir() / "auditor.sealed"; }
-fs::path auditor_plain(const Home& home) { return home.log_dir() / "auditor.key"; }
 
 void make_private_dir(const fs::path& p) {
     fs::create_directories(p);
@@ -113,7 +111,7 @@ std::string ceremony_record(const CeremonyPlan& plan, const CeremonyResult& r) {
     const auto& e = r.escrow;
     std::string t = "tapekey ceremony record\n";
     t += "ceremony " + e.ceremony + "\n";
-    t += "kind " + std::string(r.rotation ? "escrow rotation" : "first escrow") + "\n";
+    t += "kind " + std::string(r.kind_name()) + "\n";
     t += "date " + detail::utc_time(e.created) + "\n";
     t += "administrator " + (plan.administrator.empty() ? "-" : plan.administrator) + "\n";
     t += "witness " + (plan.witness.empty() ? "-" : plan.witness) + "\n";
@@ -246,16 +244,17 @@ BundleExport KeyStore::export_bundle(Rng& rng, std::time_t now, const std::optio
                     "run the escrow ceremony first: `tapekey ceremony --threshold K --custodian NAME ...`");
     }
     std::vector<BundleItem> extra;
-    if (fs::exists(auditor_sealed(m_home))) {
-        const SecretBytes raw = read_secret_file(auditor_sealed(m_home), 1u << 16);
-        extra.push_back(BundleItem::parse(raw.expose(), auditor_sealed(m_home).string()));
-    } else if (fs::exists(auditor_plain(m_home))) {
-        Home::require_private(auditor_plain(m_home));
-        const SecretBytes k0 = read_auditor_key(auditor_plain(m_home));
+    if (fs::exists(auditor_sealed_file(m_home))) {
+        const SecretBytes raw = read_secret_file(auditor_sealed_file(m_home), 1u << 16);
+        extra.push_back(BundleItem::parse(raw.expose(), auditor_sealed_file(m_home).string()));
+    } else if (fs::exists(auditor_key_file(m_home))) {
+        Home::require_private(auditor_key_file(m_home));
+        const SecretBytes k0 = read_auditor_key(auditor_key_file(m_home));
         BundleItem it = seal_item(m_escrow->public_key, BundleItemType::auditor_key,
                                   "auditor created=" + detail::utc_time(now), k0.expose(), rng);
-        write_file(auditor_sealed(m_home), it.to_bytes(), FileMode::public_, Overwrite::no);
+        write_file(auditor_sealed_file(m_home), it.to_bytes(), FileMode::public_, Overwrite::no);
         extra.push_back(std::move(it));
+        (void)retire_auditor_key(m_home);  // sealed now; gone if it was exported too
     }
     const Bundle b = make_bundle(*m_escrow, m_keyring, extra, now, rng);
     const auto bytes = b.to_bytes();
@@ -318,11 +317,37 @@ CeremonyResult KeyStore::rotate_escrow(const SecretBytes& old_private, const Cer
     // The auditor key, if sealed, is reopened with the old key before the
     // old escrow is replaced.
     std::optional<SecretBytes> auditor;
-    if (fs::exists(auditor_sealed(m_home))) {
-        const SecretBytes raw = read_secret_file(auditor_sealed(m_home), 1u << 16);
-        const BundleItem it = BundleItem::parse(raw.expose(), auditor_sealed(m_home).string());
+    if (fs::exists(auditor_sealed_file(m_home))) {
+        const SecretBytes raw = read_secret_file(auditor_sealed_file(m_home), 1u << 16);
+        const BundleItem it = BundleItem::parse(raw.expose(), auditor_sealed_file(m_home).string());
         auditor = open_item(it, old_private, "the sealed auditor key");
     }
+    return install_escrow(plan, auditor ? &*auditor : nullptr, CeremonyResult::Kind::rotation, rng, now);
+}
+
+CeremonyResult KeyStore::replace_escrow(const CeremonyPlan& plan, Rng& rng, std::time_t now) {
+    if (!m_escrow) {
+        throw Error(Errc::state, "this home has no escrow key to replace", "run `tapekey ceremony` first");
+    }
+    std::optional<SecretBytes> auditor;
+    if (fs::exists(auditor_key_file(m_home))) {  // not yet exported: still here, resealed below
+        Home::require_private(auditor_key_file(m_home));
+        auditor = read_auditor_key(auditor_key_file(m_home));
+    } else if (fs::exists(auditor_sealed_file(m_home))) {
+        // Sealed to the old escrow key, which nobody can rebuild any more.
+        const fs::path kept = m_home.log_dir() / "auditor-old-escrow.sealed";
+        const SecretBytes raw = read_secret_file(auditor_sealed_file(m_home), 1u << 16);
+        write_file(kept, raw.expose(), FileMode::public_, Overwrite::yes);
+        remove_file(auditor_sealed_file(m_home));
+    }
+    return install_escrow(plan, auditor ? &*auditor : nullptr, CeremonyResult::Kind::replacement, rng, now);
+}
+
+// The common end of rotation and replacement: the new key pair and shares,
+// escrow.pub (the old one kept as escrow.pub.prev), the auditor key
+// resealed when it could be opened, and a bundle under the new key.
+CeremonyResult KeyStore::install_escrow(const CeremonyPlan& plan, const SecretBytes* auditor,
+                                        CeremonyResult::Kind kind, Rng& rng, std::time_t now) {
     const std::string old_text = m_escrow->to_text();
     CeremonyResult r = make_escrow(plan, rng, now);
     write_file(m_home.dir() / "escrow.pub.prev", bytes_of(old_text), FileMode::public_, Overwrite::yes);
@@ -330,18 +355,42 @@ CeremonyResult KeyStore::rotate_escrow(const SecretBytes& old_private, const Cer
     if (auditor) {
         BundleItem it = seal_item(r.escrow.public_key, BundleItemType::auditor_key,
                                   "auditor created=" + detail::utc_time(now), auditor->expose(), rng);
-        write_file(auditor_sealed(m_home), it.to_bytes(), FileMode::public_, Overwrite::yes);
+        write_file(auditor_sealed_file(m_home), it.to_bytes(), FileMode::public_, Overwrite::yes);
     }
     save(rng);
     r.bundle = export_bundle(rng, now, std::nullopt, Overwrite::no);
-    r.rotation = true;
+    r.kind = kind;
     return r;
+}
+
+const char* CeremonyResult::kind_name() const noexcept {
+    switch (kind) {
+    case Kind::rotation:
+        return "escrow rotation";
+    case Kind::replacement:
+        return "escrow replacement (old quorum lost)";
+    case Kind::first:
+        break;
+    }
+    return "first escrow";
+}
+
+const char* CeremonyResult::event_name() const noexcept {
+    switch (kind) {
+    case Kind::rotation:
+        return "escrow.rotate";
+    case Kind::replacement:
+        return "escrow.replace";
+    case Kind::first:
+        break;
+    }
+    return "ceremony";
 }
 
 fs::path KeyStore::record_ceremony(const CeremonyPlan& plan, const CeremonyResult& result) {
     const auto& e = result.escrow;
     LogFields f = {{"ceremony", e.ceremony},
-                   {"kind", result.rotation ? "escrow rotation" : "first escrow"},
+                   {"kind", result.kind_name()},
                    {"escrow", e.fingerprint()},
                    {"set_id", to_string(e.set_id)},
                    {"quorum", std::to_string(e.threshold) + " of " + std::to_string(e.shares)},
@@ -354,7 +403,7 @@ fs::path KeyStore::record_ceremony(const CeremonyPlan& plan, const CeremonyResul
                            (plan.bag_serials.empty() || plan.bag_serials[i].empty() ? "-" : plan.bag_serials[i]));
     }
     f.emplace_back("bundle", result.bundle.digest);
-    note(result.rotation ? "escrow.rotate" : "ceremony", f);
+    note(result.event_name(), f);
     std::string text = ceremony_record(plan, result);
     if (m_log) {
         text += "log-checkpoint " + log_checkpoint(m_home.log_file()) + "\n";

@@ -82,6 +82,38 @@ expect_rc 1
 expect_err_has "is refused: it belongs to set"
 [ -f home/escrow.pub.prev ] || fail "the old escrow file was not kept"
 
+# Escrow replacement: a fire took Alice's and Frank's envelopes, fewer than
+# k are left. The server still holds every key, so a new escrow is made
+# without the old quorum; the log and the ceremony record say so.
+# (The auditor has their key: once exported and sealed, the server keeps no
+# plain copy, so the sealed one cannot be reopened without the old quorum.)
+run log auditor-key --home home --out auditor.key; expect_rc 0
+[ ! -e home/log/auditor.key ] || fail "the auditor key stayed on the server after it was sealed and exported"
+old_fp=$(sed -n 's/^fingerprint //p' home/escrow.pub)
+run escrow replace --home home -k 2 --custodian Carol --custodian Grace --custodian Heidi --administrator Ann \
+  --witness Walt --out repenv --non-interactive
+expect_rc 0
+expect_err_has "replacing escrow $old_fp without its quorum"
+[ "$(sed -n 's/^fingerprint //p' home/escrow.pub)" != "$old_fp" ] || fail "escrow replace kept the old escrow key"
+grep -q "^kind escrow replacement (old quorum lost)$" home/ceremonies/ceremony-*.txt || fail "no replacement record"
+run log show --home home --event escrow.replace; expect_rc 0
+expect_out_has "escrow replace  escrow.replace"
+[ -f home/log/auditor-old-escrow.sealed ] && [ ! -e home/log/auditor.sealed ] ||
+  fail "the auditor key sealed to the lost escrow was not set aside"
+run bundle export --home home --out b3.tkb; expect_rc 0
+run restore --home r6 --bundle b3.tkb repenv/share-1-Carol.pdf repenv/share-3-Heidi.pdf
+expect_rc 0
+expect_err_has "restored 1 generations into r6"
+run restore --home r7 --bundle b3.tkb newenv/share-2-Carol.pdf newenv/share-3-Frank.pdf
+expect_rc 1
+expect_err_has "is refused: it belongs to set"
+run escrow replace --home h2 -k 2 --custodian X --custodian Y --administrator Ann --witness Walt --out e3 \
+  --non-interactive
+expect_rc 1
+expect_err_has "this home has no escrow key to replace"
+run log verify --home home --auditor-key auditor.key; expect_rc 0
+expect_out_has "every mac checked with the auditor key"
+
 # The interactive ceremony: the checklist at a terminal.
 command -v python3 >/dev/null || fail "python3 is needed for the terminal test"
 "$TAPEKEY" init --home ih >/dev/null 2>&1

@@ -150,13 +150,23 @@ std::string log_entry_line(const LogEntry& entry);
 
 // HOME/log/auditor.key: the pending auditor key (spec section 6.2).
 std::filesystem::path auditor_key_file(const Home& home);
+// HOME/log/auditor.sealed: the auditor key sealed to the escrow key, the
+// copy every recovery bundle carries (recovery-bundle.md section 2).
+std::filesystem::path auditor_sealed_file(const Home& home);
+
+// Removes the pending auditor key once it is both sealed and exported (the
+// log records the export): from then on the only copies are the auditor's
+// and the sealed one, so whoever takes the server later cannot recompute
+// the MAC keys of past entries (spec section 6.2). Returns whether it did.
+bool retire_auditor_key(const Home& home);
 
 // Reads an auditor key file (spec section 6.2) into k_0.
 SecretBytes read_auditor_key(const std::filesystem::path& file);
 
 // Writes the pending auditor key of the home to `out` (0600, never over an
-// existing file) and appends `log.auditor_key_export`. Refuses
-// (Errc::state) when the log shows an earlier export.
+// existing file), appends `log.auditor_key_export`, and retires the pending
+// key if it is sealed already. Refuses (Errc::state) when the log shows an
+// earlier export.
 void export_auditor_key(const Home& home, const std::filesystem::path& out);
 
 }  // namespace tapekey

@@ -25,6 +25,10 @@ enum class Overwrite { no, yes };
 void write_file(const std::filesystem::path& path, std::span<const std::uint8_t> data,
                 FileMode mode, Overwrite overwrite);
 
+// Removes a file (never a folder) and fsyncs its folder, so the removal
+// survives a crash. A file that is already gone is not an error.
+void remove_file(const std::filesystem::path& path);
+
 // Reads a whole file into secure memory; at most max_size bytes.
 SecretBytes read_secret_file(const std::filesystem::path& path, std::size_t max_size);
 // Reads all of a file descriptor (e.g. standard input) into secure memory.

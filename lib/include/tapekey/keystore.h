@@ -52,7 +52,12 @@ struct CeremonyResult {
     std::size_t subsets_total = 0;  // C(n, k), may be far larger than checked
     std::optional<GenerationId> first_generation;
     BundleExport bundle;
-    bool rotation = false;
+    // first: `tapekey ceremony`; rotation: `escrow rotate` (the old quorum
+    // authorised it); replacement: `escrow replace` (the old quorum is lost).
+    enum class Kind { first, rotation, replacement } kind = Kind::first;
+    // The names the ceremony record and the key-use log give the kind.
+    const char* kind_name() const noexcept;
+    const char* event_name() const noexcept;
 };
 
 class KeyStore {
@@ -89,6 +94,16 @@ public:
     // escrow private key, rebuilt by a quorum, proves the request; a new key
     // pair and shares are made and every live generation is resealed.
     CeremonyResult rotate_escrow(const SecretBytes& old_private, const CeremonyPlan& plan, Rng& rng, std::time_t now);
+
+    // Escrow replacement when fewer than k envelopes are left (SP 800-57
+    // Pt 1 appendix B; escrow-procedure.md 5.8): a new key pair and shares
+    // without the old quorum. This gives nothing away: the keyring already
+    // holds every key that is resealed, and whoever can open it could read
+    // them anyway. The log's auditor key is resealed if it was not exported
+    // yet; otherwise its sealed copy cannot be reopened, is kept as
+    // log/auditor-old-escrow.sealed, and new bundles carry none (the
+    // auditor keeps their exported copy).
+    CeremonyResult replace_escrow(const CeremonyPlan& plan, Rng& rng, std::time_t now);
 
     // Writes HOME/ceremonies/ceremony-<id>.txt once the envelopes are sealed
     // (the plan then carries the bag serials); returns its path.
@@ -179,6 +194,8 @@ private:
     void preflight() const;
     // The escrow key pair, its shares (checked) and escrow file, in memory.
     CeremonyResult make_escrow(const CeremonyPlan& plan, Rng& rng, std::time_t now);
+    CeremonyResult install_escrow(const CeremonyPlan& plan, const SecretBytes* auditor, CeremonyResult::Kind kind,
+                                  Rng& rng, std::time_t now);
 
     // device, volume (and job): the fields every drive.* entry starts with.
     LogFields drive_fields(const Drive& drive) const;

@@ -440,6 +440,7 @@ std::optional<Error> KeyUseLog::record(std::string_view event, const LogFields& 
 }
 
 std::filesystem::path auditor_key_file(const Home& home) { return home.log_dir() / "auditor.key"; }
+std::filesystem::path auditor_sealed_file(const Home& home) { return home.log_dir() / "auditor.sealed"; }
 
 SecretBytes KeyUseLog::create(const Home& home, Rng& rng, std::string_view command) {
     const auto dir = home.log_dir();
@@ -605,25 +606,45 @@ SecretBytes read_auditor_key(const std::filesystem::path& file) {
     return secret_from_hex(std::span<const char>(view.data() + space + 1, 2 * audit::key_length), name_of(file));
 }
 
-void export_auditor_key(const Home& home, const std::filesystem::path& out) {
-    const auto pending = auditor_key_file(home);
-    SecretBytes text = read_secret_file(pending, 512);
-    (void)read_auditor_key(pending);  // well-formed before it leaves
+namespace {
+
+// The first `log.auditor_key_export` entry of the home's log, if any.
+std::optional<LogEntry> auditor_key_export(const Home& home) {
     std::optional<LogEntry> earlier;
     read_log(home.log_file(), [&](const LogEntry& e) {
         if (!earlier && e.event == "log.auditor_key_export") {
             earlier = e;
         }
     });
-    if (earlier) {
+    return earlier;
+}
+
+}  // namespace
+
+void export_auditor_key(const Home& home, const std::filesystem::path& out) {
+    if (const auto earlier = auditor_key_export(home)) {
         throw Error(Errc::state,
                     "the auditor key was already exported (keyuse.log entry " + std::to_string(earlier->seq) + ", " +
                         earlier->time + ")",
                     "it is exported once; the other copy is sealed in the recovery bundle");
     }
+    const auto pending = auditor_key_file(home);
+    SecretBytes text = read_secret_file(pending, 512);
+    (void)read_auditor_key(pending);  // well-formed before it leaves
     write_file(out, text.expose(), FileMode::secret, Overwrite::no);
     KeyUseLog log(home, "log auditor-key");
     (void)log.append("log.auditor_key_export", {{"file", std::filesystem::absolute(out).string()}});
+    (void)retire_auditor_key(home);
+}
+
+bool retire_auditor_key(const Home& home) {
+    const auto pending = auditor_key_file(home);
+    if (!std::filesystem::exists(pending) || !std::filesystem::exists(auditor_sealed_file(home)) ||
+        !auditor_key_export(home)) {
+        return false;
+    }
+    remove_file(pending);
+    return true;
 }
 
 }  // namespace tapekey
