@@ -192,6 +192,14 @@ struct LogVerifyOptions {
 int run_log_verify(const LogVerifyOptions& o);
 int run_log_checkpoint(const LogOptions& o);
 
+// tapekey keys cartridges GEN: the exposure list of a generation, from the log.
+struct KeysCartridgesOptions {
+    LogOptions where;
+    std::string generation;
+    bool json = false;
+};
+int run_keys_cartridges(const KeysCartridgesOptions& o);
+
 struct LogAuditorKeyOptions {
     std::optional<std::filesystem::path> home;
     std::filesystem::path out;

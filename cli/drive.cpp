@@ -6,6 +6,7 @@
 #include <string>
 
 #include "commands.h"
+#include "json.h"
 #include "tapekey/audit_log.h"
 #include "tapekey/drive.h"
 #include "tapekey/emu.h"
@@ -33,23 +34,7 @@ public:
     }
     std::string str() const { return m_first ? "{}" : m_out.str() + "}"; }
 
-    static std::string quote(const std::string& s) {
-        std::string q = "\"";
-        for (const char ch : s) {
-            const auto c = static_cast<unsigned char>(ch);
-            if (c == '"' || c == '\\') {
-                q += '\\';
-                q += static_cast<char>(c);
-            } else if (c < 0x20 || c >= 0x7F) {
-                char b[8];
-                std::snprintf(b, sizeof b, "\\u%04x", c);
-                q += b;
-            } else {
-                q += static_cast<char>(c);
-            }
-        }
-        return q + "\"";
-    }
+    static std::string quote(const std::string& s) { return json_quote(s); }
 
 private:
     std::ostringstream m_out;

@@ -1,9 +1,11 @@
 // tapekey log show | verify | checkpoint | auditor-key: the key-use log
 // (docs/spec/audit-log.md, docs/cli.md). Every decision is in the library.
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
 
 #include "commands.h"
+#include "json.h"
 #include "tapekey/audit_log.h"
 #include "term.h"
 
@@ -118,6 +120,79 @@ int run_log_verify(const LogVerifyOptions& o) {
 int run_log_checkpoint(const LogOptions& o) {
     return guarded("log checkpoint", [&] {
         std::cout << log_checkpoint(log_path(o)) << '\n';
+        return exit_ok;
+    });
+}
+
+namespace {
+
+std::string serials(const VolumeUse& u) {
+    std::string s;
+    for (const auto& d : u.drive_serials) {
+        s += (s.empty() ? "" : ",") + d;
+    }
+    return s;
+}
+
+std::string uses_json(const std::vector<VolumeUse>& list) {
+    std::string s = "[";
+    for (std::size_t i = 0; i < list.size(); ++i) {
+        const auto& u = list[i];
+        std::string drives = "[";
+        for (std::size_t k = 0; k < u.drive_serials.size(); ++k) {
+            drives += (k ? "," : "") + json_quote(u.drive_serials[k]);
+        }
+        s += (i ? "," : "") + std::string("{\"volume\":") + json_quote(u.volume) + ",\"first\":" +
+             json_quote(u.first) + ",\"last\":" + json_quote(u.last) + ",\"loads\":" + std::to_string(u.loads) +
+             ",\"drive_serials\":" + drives + "]}";
+    }
+    return s + "]";
+}
+
+void print_uses(const std::string& title, const std::vector<VolumeUse>& list) {
+    std::cout << title << ": " << list.size() << (list.size() == 1 ? " volume\n" : " volumes\n");
+    if (list.empty()) {
+        return;
+    }
+    std::size_t w = 6;
+    for (const auto& u : list) {
+        w = std::max(w, u.volume.size());
+    }
+    const auto pad = [](const std::string& s, std::size_t n) { return s + std::string(n > s.size() ? n - s.size() : 0, ' '); };
+    std::cout << "  " << pad("VOLUME", w) << "  " << pad("FIRST LOAD (UTC)", 27) << "  " << pad("LAST LOAD (UTC)", 27)
+              << "  LOADS  DRIVE SERIAL\n";
+    for (const auto& u : list) {
+        std::cout << "  " << pad(u.volume, w) << "  " << pad(u.first, 27) << "  " << pad(u.last, 27) << "  "
+                  << pad(std::to_string(u.loads), 5) << "  " << serials(u) << "\n";
+    }
+}
+
+}  // namespace
+
+int run_keys_cartridges(const KeysCartridgesOptions& o) {
+    return guarded("keys cartridges", [&] {
+        const fs::path path = log_path(o.where);
+        const GenerationExposure x = generation_exposure(path, o.generation);
+        const std::string unnamed =
+            std::to_string(x.unnamed_loads) + (x.unnamed_loads == 1 ? " load" : " loads") + " under " + x.generation +
+            " had no volume name (not run by the Bacula hook); see `tapekey log show --event drive.load`";
+        if (o.json) {
+            std::cout << "{\"generation\":" << json_quote(x.generation) << ",\"log\":" << json_quote(path.string())
+                      << ",\"entries\":" << x.entries << ",\"checkpoint\":" << json_quote(x.checkpoint)
+                      << ",\"written\":" << uses_json(x.written) << ",\"read_only\":" << uses_json(x.read_only)
+                      << ",\"unnamed_loads\":" << x.unnamed_loads << "}\n";
+        } else {
+            std::cout << "generation " << x.generation << ", from " << path.string() << " (hash chain verified, "
+                      << x.entries << " entries; " << x.checkpoint << ")\n";
+            print_uses("written under it (encrypt mode)", x.written);
+            print_uses("read only (never written under it)", x.read_only);
+            if (x.unnamed_loads != 0) {
+                std::cout << unnamed << "\n";
+            }
+        }
+        if (x.unnamed_loads != 0) {
+            print_warning(unnamed);
+        }
         return exit_ok;
     });
 }

@@ -151,7 +151,16 @@ struct KeyCommands {
     tapekey::cli::SharesVerifyOptions verify;
     tapekey::cli::RestoreOptions restore;
     tapekey::cli::KeysOptions list, rotate, retire, compromised, destroy, stenc, bundle;
+    tapekey::cli::KeysCartridgesOptions cartridges;
 };
+
+const char* const keys_cartridges_help = R"(
+Example, after `tapekey keys compromised 8T5F --reason ...`:
+  $ tapekey keys cartridges 8T5F
+Verifies the key-use log's hash chain first, then lists every volume the
+generation was loaded for writing (its data is exposed) and those it was
+only read from, with the first and last load and the drive's serial.
+)";
 
 const char* const ceremony_help = R"(
 Example (the administrator and the witness hold no share):
@@ -264,6 +273,15 @@ void add_key_commands(CLI::App& app, KeyCommands& o, int& rc) {
     gen(destroy, o.destroy);
     destroy->add_option("--confirm", o.destroy.confirm, "the generation id, typed again");
     destroy->callback([&] { rc = tapekey::cli::run_keys_destroy(o.destroy); });
+    auto* cartridges = keys->add_subcommand(
+        "cartridges", "the volumes a generation was loaded for, from the key-use log (compromise response)"s);
+    cartridges->add_option("generation", o.cartridges.generation, "generation id, or a unique prefix")->required();
+    cartridges->add_option("--home", o.cartridges.where.home,
+                           "the tapekey home (default: $TAPEKEY_HOME, else /var/lib/tapekey)");
+    cartridges->add_option("--log", o.cartridges.where.log, "a copy of a key-use log, instead of the home's");
+    cartridges->add_flag("--json", o.cartridges.json, "print JSON for scripts");
+    cartridges->footer(keys_cartridges_help);
+    cartridges->callback([&] { rc = tapekey::cli::run_keys_cartridges(o.cartridges); });
     auto* stenc = keys->add_subcommand("export-stenc", "write a generation as a stenc key file"s);
     gen(stenc, o.stenc);
     stenc->add_option("--out", o.stenc.out, "the key file (mode 0600)")->required();

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The Bacula integration on the emulated drive: the volume name in the
-# key-use log (drive auto --volume).
+# The Bacula integration on the emulated drive: the volume
+# name in the key-use log (drive auto --volume), and the exposure list of a
+# generation read back from it (keys cartridges).
 . "$(dirname "$0")/lib.sh"
 DRIVE=emu:$WORK/drive.emu
 gen_of() {  # the generation id in a `drive auto` line
@@ -65,6 +66,58 @@ expect_err_has "is empty"
 run log show --home home
 [ "$(wc -l <<<"$OUT")" = "$ENTRIES" ] || fail "a refused volume name left log entries"
 run emu eject "$DRIVE"; expect_rc 0
+
+# 2. keys cartridges: the volumes each generation was loaded for.
+run keys rotate --home home; expect_rc 0
+run emu insert "$DRIVE" --cartridge T1; expect_rc 0
+run drive load "$DRIVE" --home home --generation "$G1" --volume VolR   # deactivated: for reading only
+expect_rc 0
+run emu eject "$DRIVE"; expect_rc 0
+run keys cartridges "$G1" --home home
+expect_rc 0
+expect_out_has "generation $G1, from home/log/keyuse.log (hash chain verified,"
+expect_out_has "written under it (encrypt mode): 3 volumes"
+expect_out_has "read only (never written under it): 1 volume"
+written=$(sed -n '/^written under it/,/^read only/p' <<<"$OUT" | awk 'NR > 2 && /^  / { print $1 }' | LC_ALL=C sort | tr '\n' ' ')
+[ "$written" = "Vol1 Vol2 Vol:0001.a-b_c " ] || fail "written volumes: $written"
+CHECKS=$((CHECKS + 1))
+readonly_vols=$(sed -n '/^read only/,$p' <<<"$OUT" | awk 'NR > 2 && /^  / { print $1 }' | tr '\n' ' ')
+[ "$readonly_vols" = "VolR " ] || fail "read-only volumes: $readonly_vols"
+CHECKS=$((CHECKS + 1))
+grep -qE '^  Vol:0001\.a-b_c +20[0-9-]+T[0-9:.]+Z +20[0-9-]+T[0-9:.]+Z +1 +[A-Z0-9]+$' <<<"$OUT" \
+  || fail "no first/last time, load count and drive serial for Vol:0001.a-b_c"
+CHECKS=$((CHECKS + 1))
+expect_out_has "1 load under $G1 had no volume name (not run by the Bacula hook); see \`tapekey log show --event drive.load\`"
+expect_err_has "1 load under $G1 had no volume name"
+run keys cartridges "$G1" --home home --json
+expect_rc 0
+expect_out_has "\"generation\":\"$G1\""
+expect_out_has '"unnamed_loads":1'
+expect_out_has '"read_only":[{"volume":"VolR",'
+python3 -c 'import json,sys; d=json.load(sys.stdin); assert sorted(v["volume"] for v in d["written"]) == ["Vol1", "Vol2", "Vol:0001.a-b_c"], d' <<<"$OUT" \
+  || fail "--json is not the same list"
+CHECKS=$((CHECKS + 1))
+# A prefix of the id, as for the other keys commands; too short, unknown.
+run keys cartridges "$(tr -d - <<<"${G1:0:6}" | tr A-Z a-z)" --home home
+expect_rc 0
+expect_out_has "generation $G1,"
+run keys cartridges "${G1:0:3}" --home home
+expect_rc 2
+expect_err_has "is too short"
+run keys cartridges ZZZZ-ZZZZ-ZZZZ-Z --home home
+expect_rc 1
+expect_err_has "no entry names generation ZZZZ-ZZZZ-ZZZZ-Z"
+# A log whose chain is broken is refused, naming the first bad entry as `log verify` does.
+cp home/log/keyuse.log copy.log
+sed -i 's/"volume":"Vol1"/"volume":"Vol9"/' copy.log
+run log verify --log copy.log
+expect_rc 1
+BAD=$(sed -n 's/^tapekey: error: log verify: \(.*\)$/\1/p' <<<"$ERR")
+[ -n "$BAD" ] || fail "log verify named no bad entry"
+run keys cartridges "$G1" --log copy.log
+expect_rc 1
+expect_err_has "tapekey: error: keys cartridges: $BAD"
+[ -z "$OUT" ] || fail "a list was printed from a broken log"
 
 
 done_ok

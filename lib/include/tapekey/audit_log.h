@@ -148,6 +148,38 @@ void read_log(const std::filesystem::path& log, const std::function<void(const L
 // feed), e.g. for `tapekey log show --json`.
 std::string log_entry_line(const LogEntry& entry);
 
+// One cartridge of an exposure list: the loads of one generation for one
+// volume, from the key-use log.
+struct VolumeUse {
+    std::string volume;
+    std::string first;                       // time of the first load (entry time, UTC)
+    std::string last;                        // time of the last load
+    std::uint64_t loads = 0;
+    std::vector<std::string> drive_serials;  // distinct, in order of first use
+};
+
+// Which cartridges a generation touched, for a compromise response
+// (`tapekey keys cartridges`).
+struct GenerationExposure {
+    std::string generation;            // the id as the log writes it
+    std::vector<VolumeUse> written;    // loaded for writing (encrypt mode) at least once
+    std::vector<VolumeUse> read_only;  // loaded, but only for reading (or where writes were in clear)
+    std::uint64_t unnamed_loads = 0;   // loads of the generation with no volume recorded
+    std::uint64_t entries = 0;         // entries verified and read
+    std::string checkpoint;            // of the verified log
+};
+
+// Verifies the log's hash chain first (verify_log) and throws
+// Error(Errc::integrity) naming the first bad entry if it is broken; then
+// reads every `drive.load` entry of `generation` (its full id, grouped or
+// not, or a unique prefix of at least four characters of an id the log
+// names). A load counts as writing when its `encryption` is `encrypt` and
+// its `writes_encrypted` is not `no` (an LTO-3 cartridge took the key but
+// was written in clear). Volumes are listed in the order of their first
+// load. Throws Error(not_found) when the log names no such generation,
+// Error(usage) when a prefix names more than one.
+GenerationExposure generation_exposure(const std::filesystem::path& log, std::string_view generation);
+
 // HOME/log/auditor.key: the pending auditor key (spec section 6.2).
 std::filesystem::path auditor_key_file(const Home& home);
 // HOME/log/auditor.sealed: the auditor key sealed to the escrow key, the
