@@ -7,6 +7,7 @@
 #include "base32.h"
 #include "crypto.h"
 #include "tapekey/error.h"
+#include "tapekey/files.h"
 
 namespace tapekey {
 namespace {
@@ -224,6 +225,34 @@ Bundle make_bundle(const EscrowPublic& escrow, const Keyring& keyring, std::span
         b.items.push_back(it);
     }
     return b;
+}
+
+std::filesystem::path current_bundle(const Home& home) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    fs::path best;
+    std::time_t best_time = 0;
+    fs::file_time_type best_written{};
+    for (const auto& e : fs::directory_iterator(home.bundles(), ec)) {
+        if (e.path().extension() != ".tkb" || !e.is_regular_file()) {
+            continue;
+        }
+        const std::string bytes = read_text_file(e.path(), max_bundle_file);
+        const Bundle b = Bundle::parse({reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()},
+                                       e.path().string());
+        // Several bundles made in the same second: the one written last.
+        const auto written = fs::last_write_time(e.path(), ec);
+        if (best.empty() || b.created > best_time || (b.created == best_time && written > best_written)) {
+            best = e.path();
+            best_time = b.created;
+            best_written = written;
+        }
+    }
+    if (best.empty()) {
+        throw Error(Errc::not_found, "there is no bundle in " + home.bundles().string(),
+                    "export one first (tapekey bundle export --out FILE), or give --bundle FILE");
+    }
+    return best;
 }
 
 }  // namespace tapekey

@@ -6,9 +6,9 @@
 #include <vector>
 
 #include "base32.h"
+#include "checked_text.h"
 #include "crypto.h"
 #include "ct.h"
-#include "gf2m.h"
 #include "tapekey/error.h"
 
 namespace tapekey {
@@ -21,131 +21,16 @@ constexpr std::size_t checksum_length = 4;
 const std::string format_hint =
     "a share is five groups of four characters per line; compare it with the printed envelope";
 
-unsigned gf32_mul(unsigned a, unsigned b) noexcept { return detail::gf2m_mul<5, 0x25>(a, b); }
-
-// share-format.md 5.4: C = (line+1) + sum_j d_j * alpha^(j+1), alpha = x.
-unsigned line_check(std::span<const std::uint8_t> data_values, std::size_t line_index) noexcept {
-    unsigned sum = static_cast<unsigned>(line_index + 1) & 31u;
-    unsigned w = 2;  // alpha^1
-    for (const std::uint8_t d : data_values) {
-        sum ^= gf32_mul(d, w);
-        w = gf32_mul(w, 2);
-    }
-    return sum;
-}
+using detail::bad_lines;
+using detail::lines_list;
+using detail::strip_checks;
 
 std::string line_name(std::size_t index) { return "line " + std::to_string(index + 1); }
 
-std::string lines_list(const std::vector<std::size_t>& lines) {
-    std::string s = lines.size() == 1 ? "line " : "lines ";
-    for (std::size_t i = 0; i < lines.size(); ++i) {
-        s += (i == 0 ? "" : (i + 1 == lines.size() ? " and " : ", ")) + std::to_string(lines[i] + 1);
-    }
-    return s;
-}
-
-// Canonical characters of `text`: separators and comment lines dropped,
-// each character replaced by its 5-bit value. Throws naming the printed
-// position of a character outside the alphabet.
+// share-format.md 6, step 1.
 SecretBytes to_values(std::span<const char> text, std::size_t first_line_index) {
-    SecretBytes values(text.size());
-    auto out = values.expose();
-    std::size_t n = 0;
-    bool line_start = true;
-    bool comment = false;
-    for (const char c : text) {
-        // The layout (line breaks, separators, comments) is public; the
-        // share characters are not. Classify each character with masks and
-        // reveal only its class.
-        const auto u = static_cast<unsigned char>(c);
-        const unsigned newline = detail::ct_eq_mask(u, '\n');
-        const unsigned separator = detail::ct_eq_mask(u, ' ') | detail::ct_eq_mask(u, '\t') |
-                                   detail::ct_eq_mask(u, '\r') | detail::ct_eq_mask(u, '-');
-        const unsigned hash = detail::ct_eq_mask(u, '#');
-        const unsigned cls = detail::declassified((newline & 1u) | (separator & 2u) | (hash & 4u));
-        if (cls == 1u) {
-            line_start = true;
-            comment = false;
-            continue;
-        }
-        if (comment || cls == 2u) {
-            continue;
-        }
-        if (line_start && cls == 4u) {
-            comment = true;
-            continue;
-        }
-        line_start = false;
-        const int v = detail::base32_value(c);
-        if (v < 0) {
-            const std::size_t line = first_line_index + n / share_line_length;
-            throw Error(Errc::bad_format,
-                        line_name(line) + ", character " + std::to_string(n % share_line_length + 1) +
-                            " is not a share character",
-                        "shares use digits and the letters A-Z except I, L, O and U");
-        }
-        out[n++] = static_cast<std::uint8_t>(v);
-    }
-    values.truncate(n);
-    return values;
-}
-
-// Checks every canonical line of `values` (which starts at line
-// first_line_index) and returns the lines whose check character fails.
-std::vector<std::size_t> bad_lines(std::span<const std::uint8_t> values, std::size_t first_line_index) {
-    std::vector<std::size_t> bad;
-    for (std::size_t start = 0, line = first_line_index; start < values.size();
-         start += share_line_length, ++line) {
-        const std::size_t len = std::min(share_line_length, values.size() - start);
-        const auto chunk = values.subspan(start, len);
-        if (len < 2) {
-            bad.push_back(line);  // a lone check character: something is missing
-            continue;
-        }
-        // Whether a line checks is public (it is what we report).
-        if (detail::declassified(line_check(chunk.first(len - 1), line) ^ chunk[len - 1]) != 0) {
-            bad.push_back(line);
-        }
-    }
-    return bad;
-}
-
-// The data values (check characters removed) of canonical values.
-SecretBytes strip_checks(std::span<const std::uint8_t> values) {
-    SecretBytes data(values.size());
-    auto out = data.expose();
-    std::size_t n = 0;
-    for (std::size_t i = 0; i < values.size(); ++i) {
-        const bool last_of_line = (i % share_line_length == share_line_length - 1) || i + 1 == values.size();
-        if (!last_of_line) {
-            out[n++] = values[i];
-        }
-    }
-    data.truncate(n);
-    return data;
-}
-
-// Unpacks 5-bit values into bytes; false when leftover bits are not zero
-// or a whole character is left over (the text was not made by encode).
-bool unpack(std::span<const std::uint8_t> values, SecretBytes& bytes) {
-    const std::size_t total_bits = values.size() * 5;
-    bytes = SecretBytes(total_bits / 8);
-    auto out = bytes.expose();
-    unsigned acc = 0;
-    unsigned bits = 0;
-    std::size_t o = 0;
-    for (const std::uint8_t v : values) {
-        acc = (acc << 5) | v;
-        bits += 5;
-        if (bits >= 8) {
-            bits -= 8;
-            out[o++] = static_cast<std::uint8_t>(acc >> bits);
-            acc &= (1u << bits) - 1u;
-        }
-    }
-    const bool clean = bits < 5 && detail::declassified(acc) == 0;
-    acc = 0;
-    return clean;
+    return detail::checked_values(text, first_line_index, "share",
+                                  "shares use digits and the letters A-Z except I, L, O and U");
 }
 
 std::array<std::uint8_t, 32> body_checksum(std::span<const std::uint8_t> body_without_checksum) {
@@ -176,34 +61,7 @@ SecretBytes encode(const Share& s, char line_separator) {
     auto d = data.expose();
     d[0] = version_char;
     detail::base32_encode_to(b, d.subspan(1));
-
-    const std::size_t lines = (d.size() + data_per_line - 1) / data_per_line;
-    SecretBytes values(data_per_line);
-    // Worst case: every line full, a separator after every group.
-    SecretBytes text(lines * (share_line_length + share_groups_per_line));
-    auto t = text.expose();
-    std::size_t o = 0;
-    for (std::size_t line = 0; line < lines; ++line) {
-        const std::size_t start = line * data_per_line;
-        const std::size_t len = std::min(data_per_line, d.size() - start);
-        auto v = values.expose().first(len);
-        for (std::size_t i = 0; i < len; ++i) {
-            v[i] = static_cast<std::uint8_t>(detail::base32_value(static_cast<char>(d[start + i])));
-        }
-        const char check = detail::base32_char(line_check(v, line));
-        for (std::size_t i = 0; i <= len; ++i) {
-            if (i > 0 && i % share_group_length == 0) {
-                t[o++] = ' ';
-            }
-            t[o++] = static_cast<std::uint8_t>(i < len ? d[start + i] : static_cast<std::uint8_t>(check));
-        }
-        t[o++] = static_cast<std::uint8_t>(line + 1 < lines ? line_separator : '\n');
-    }
-    if (line_separator != '\n') {
-        --o;  // one line: no final newline
-    }
-    text.truncate(o);
-    return text;
+    return detail::write_checked_lines(d, ' ', line_separator);
 }
 
 }  // namespace
@@ -236,7 +94,7 @@ Share decode_share_text(std::span<const char> text) {
                     "this build reads format 1; use the tapekey release that made the share");
     }
     SecretBytes body;
-    const bool clean = unpack(d.subspan(1), body);
+    const bool clean = detail::unpack_values(d.subspan(1), body);
     const auto b = body.expose();
     detail::declassify(b.data(), std::min(b.size(), header_length));  // k, n, x, length, set id: printed in clear
     if (b.size() < header_length + checksum_length) {
@@ -318,7 +176,7 @@ std::size_t share_line_count(std::span<const char> first_line) {
     // Data characters 1..18 of line 1 hold the first 11 body bytes; byte 3
     // is the secret length.
     SecretBytes head;
-    (void)unpack(v.subspan(1, data_per_line - 1), head);
+    (void)detail::unpack_values(v.subspan(1, data_per_line - 1), head);
     detail::declassify(head.expose().data(), head.size());  // header bytes are public
     const std::size_t secret_length = head.expose()[3];
     if (secret_length < min_secret_length || secret_length > max_secret_length) {

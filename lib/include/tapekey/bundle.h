@@ -8,16 +8,21 @@
 #include <array>
 #include <cstdint>
 #include <ctime>
+#include <filesystem>
 #include <span>
 #include <string>
 #include <vector>
 
 #include "tapekey/escrow.h"
+#include "tapekey/home.h"
 #include "tapekey/keyring.h"
 #include "tapekey/random.h"
 #include "tapekey/secret.h"
 
 namespace tapekey {
+
+// The largest bundle file tapekey reads (16 MiB).
+inline constexpr std::size_t max_bundle_file = 16u << 20;
 
 enum class BundleItemType : std::uint8_t { generation = 1, auditor_key = 2 };
 
@@ -57,5 +62,10 @@ SecretBytes open_item(const BundleItem& item, const SecretBytes& escrow_private,
 // extra items given (the sealed auditor key), sealed to `escrow`.
 Bundle make_bundle(const EscrowPublic& escrow, const Keyring& keyring, std::span<const BundleItem> extra,
                    std::time_t now, Rng& rng);
+
+// The home's current bundle: of the bundles in HOME/bundles/ (exported,
+// or restored from), the one made last (by its created time, then by when
+// the file was written). Throws Error(not_found) when there is none.
+std::filesystem::path current_bundle(const Home& home);
 
 }  // namespace tapekey

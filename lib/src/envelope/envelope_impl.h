@@ -2,7 +2,9 @@
 // (private; docs/spec/envelope.md).
 #pragma once
 
+#include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -24,6 +26,11 @@ struct PageFacts {
 // Replaces the placeholders of a directive's argument. The template was
 // checked when it was parsed, so this cannot fail.
 std::string expand(std::string_view argument, const PageFacts& facts);
+
+// The QR code of `text` (characters of the QR alphanumeric set): one
+// alphanumeric segment, level M, the smallest version. `what` names it in
+// errors ("the share's QR code").
+QrSymbol alphanumeric_qr(std::span<const std::uint8_t> text, const std::string& what);
 
 // The embedded fonts (fonts-dejavu-core).
 inline constexpr const char* font_regular = "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf";

@@ -4,17 +4,13 @@
 // the template's directives in order. libharu gets an allocator that wipes
 // what it frees, and page content (which holds the share) is not
 // compressed, so no buffer we cannot wipe sees the share but libqrencode's.
-#include <hpdf.h>
-
 #include <algorithm>
 #include <cctype>
-#include <cstdlib>
-#include <cstring>
 #include <ctime>
 #include <filesystem>
-#include <memory>
 
 #include "envelope/envelope_impl.h"
+#include "envelope/pdf_doc.h"
 #include "tapekey/error.h"
 #include "tapekey/share_text.h"
 
@@ -22,59 +18,8 @@ namespace tapekey {
 namespace {
 
 using Kind = TemplateDirective::Kind;
-
-constexpr double pt_per_mm = 72.0 / 25.4;
-constexpr double margin = 18 * pt_per_mm;
-constexpr std::size_t header = 16;  // keeps the block size, and the alignment
-
-// libharu's allocator: every block is wiped when libharu frees it.
-void* wiping_alloc(HPDF_UINT size) {
-    auto* p = static_cast<unsigned char*>(std::malloc(size + header));
-    if (p == nullptr) {
-        return nullptr;
-    }
-    const std::size_t s = size;
-    std::memcpy(p, &s, sizeof s);
-    return p + header;
-}
-
-void wiping_free(void* block) {
-    if (block == nullptr) {
-        return;
-    }
-    auto* p = static_cast<unsigned char*>(block) - header;
-    std::size_t s = 0;
-    std::memcpy(&s, p, sizeof s);
-    secure_wipe(block, s);
-    std::free(p);
-}
-
-// The first libharu error; libharu calls this and returns an error code,
-// which the drawing code checks through Doc::check().
-void on_error(HPDF_STATUS error, HPDF_STATUS detail, void* user) {
-    auto* first = static_cast<HPDF_STATUS*>(user);
-    if (*first == 0) {
-        *first = error != 0 ? error : detail | 0x10000;
-    }
-}
-
-struct Doc {
-    HPDF_STATUS error = 0;
-    std::unique_ptr<std::remove_pointer_t<HPDF_Doc>, decltype(&HPDF_Free)> pdf{nullptr, &HPDF_Free};
-    HPDF_Font regular = nullptr;
-    HPDF_Font bold = nullptr;
-
-    void check(const char* what) const {
-        if (error != 0) {
-            throw Error(Errc::io, std::string("the envelope PDF could not be made: libharu failed to ") + what +
-                                      " (error 0x" + [&] {
-                                          char b[16];
-                                          std::snprintf(b, sizeof b, "%04X", static_cast<unsigned>(error));
-                                          return std::string(b);
-                                      }() + ")");
-        }
-    }
-};
+using detail::pt_per_mm;
+constexpr double margin = detail::page_margin;
 
 std::string utc_date(std::time_t t) {
     std::tm tm{};
@@ -85,16 +30,10 @@ std::string utc_date(std::time_t t) {
 }
 
 // Writes the page of one share, top to bottom.
-class Page {
+class Page : public detail::PdfPage {
 public:
-    Page(Doc& doc, Paper paper, const EnvelopeTemplate& tmpl) : m_doc(doc), m_tmpl(tmpl) {
-        m_page = HPDF_AddPage(doc.pdf.get());
-        m_height = paper == Paper::a4 ? 297 * pt_per_mm : 11 * 72.0;
-        m_width = paper == Paper::a4 ? 210 * pt_per_mm : 8.5 * 72.0;
-        HPDF_Page_SetWidth(m_page, static_cast<HPDF_REAL>(m_width));
-        HPDF_Page_SetHeight(m_page, static_cast<HPDF_REAL>(m_height));
+    Page(detail::PdfDoc& doc, Paper paper, const EnvelopeTemplate& tmpl) : PdfPage(doc, paper), m_tmpl(tmpl) {
         m_y = m_height - margin;
-        doc.check("add a page");
     }
 
     void draw(const Share& share, const EscrowPublic& escrow) {
@@ -129,8 +68,6 @@ public:
     }
 
 private:
-    double column() const { return m_width - 2 * margin; }
-
     // Moves the cursor down, refusing to leave the page.
     void down(double h) {
         m_y -= h;
@@ -139,44 +76,6 @@ private:
                         m_tmpl.origin() + ", line " + std::to_string(m_line) + ": the page is full before this line",
                         "shorten the template, or use --paper a4 (taller than letter)");
         }
-    }
-
-    void text_at(double x, double y, const char* s, HPDF_Font font, double size) {
-        HPDF_Page_BeginText(m_page);
-        HPDF_Page_SetFontAndSize(m_page, font, static_cast<HPDF_REAL>(size));
-        HPDF_Page_TextOut(m_page, static_cast<HPDF_REAL>(x), static_cast<HPDF_REAL>(y), s);
-        HPDF_Page_EndText(m_page);
-    }
-
-    // Characters of a monospace font that fit in `width` at `size`.
-    std::size_t fit(HPDF_Font font, double size, double width) {
-        HPDF_Page_SetFontAndSize(m_page, font, static_cast<HPDF_REAL>(size));
-        const double advance = HPDF_Page_TextWidth(m_page, "M");
-        return advance > 0 ? static_cast<std::size_t>(width / advance) : 1;
-    }
-
-    // Word-wrapped lines of at most `chars` characters.
-    static std::vector<std::string> wrap(const std::string& s, std::size_t chars) {
-        std::vector<std::string> out(1);
-        std::size_t i = 0;
-        while (i < s.size()) {
-            std::size_t end = s.find(' ', i);
-            std::string word = s.substr(i, end == std::string::npos ? std::string::npos : end - i);
-            i = end == std::string::npos ? s.size() : end + 1;
-            while (word.size() > chars) {
-                if (!out.back().empty()) {
-                    out.emplace_back();
-                }
-                out.back() = word.substr(0, chars);
-                word.erase(0, chars);
-                out.emplace_back();
-            }
-            if (!out.back().empty() && out.back().size() + 1 + word.size() > chars) {
-                out.emplace_back();
-            }
-            out.back() += (out.back().empty() ? "" : " ") + word;
-        }
-        return out;
     }
 
     void paragraph(const std::string& s, HPDF_Font font, double size, double indent) {
@@ -211,13 +110,6 @@ private:
         HPDF_Page_Stroke(m_page);
     }
 
-    void hline(double x, double y, double w, double width) {
-        HPDF_Page_SetLineWidth(m_page, static_cast<HPDF_REAL>(width));
-        HPDF_Page_MoveTo(m_page, static_cast<HPDF_REAL>(x), static_cast<HPDF_REAL>(y));
-        HPDF_Page_LineTo(m_page, static_cast<HPDF_REAL>(x + w), static_cast<HPDF_REAL>(y));
-        HPDF_Page_Stroke(m_page);
-    }
-
     void rule() {
         down(2 * pt_per_mm);
         hline(margin, m_y, column(), 0.5);
@@ -228,30 +120,9 @@ private:
     // printed share beside it, vertically centred.
     void share_block(const Share& share, double size) {
         const QrSymbol q = share_qr(share);
-        const double module = size / (q.width + 8);
         const double top = m_y;
         down(size);
-        const auto m = q.modules.expose();
-        HPDF_Page_SetGrayFill(m_page, 0);
-        // Every run of dark modules in a row is one rectangle; one fill for
-        // all of them, so no renderer draws seams between modules.
-        for (int r = 0; r < q.width; ++r) {
-            for (int c = 0; c < q.width;) {
-                if (m[static_cast<std::size_t>(r * q.width + c)] == 0) {
-                    ++c;
-                    continue;
-                }
-                int e = c;
-                while (e < q.width && m[static_cast<std::size_t>(r * q.width + e)] != 0) {
-                    ++e;
-                }
-                HPDF_Page_Rectangle(m_page, static_cast<HPDF_REAL>(margin + (4 + c) * module),
-                                    static_cast<HPDF_REAL>(top - (4 + r + 1) * module),
-                                    static_cast<HPDF_REAL>((e - c) * module), static_cast<HPDF_REAL>(module));
-                c = e;
-            }
-        }
-        HPDF_Page_Fill(m_page);
+        qr(q, margin, top, size);
 
         // The printed form, one line per printed line, in the largest size
         // up to 13 pt that fits beside the code.
@@ -338,53 +209,30 @@ private:
         m_y = lowest;
     }
 
-    Doc& m_doc;
     const EnvelopeTemplate& m_tmpl;
-    HPDF_Page m_page = nullptr;
-    double m_width = 0, m_height = 0, m_y = 0;
+    double m_y = 0;
     std::size_t m_line = 0;
 };
 
 SecretBytes render(std::span<const Share> shares, const EscrowPublic& escrow, const EnvelopeTemplate& tmpl,
                    Paper paper) {
-    check_envelope_fonts();
     for (const auto& s : shares) {
         if (auto problem = escrow.check_share(s)) {
             throw Error(Errc::mismatch, "share " + std::to_string(s.index) + " does not belong to escrow " +
                                             escrow.fingerprint() + ": " + *problem);
         }
     }
-    Doc doc;
-    doc.pdf.reset(HPDF_NewEx(&on_error, &wiping_alloc, &wiping_free, 0, &doc.error));
-    if (!doc.pdf) {
-        throw Error(Errc::resource, "the envelope PDF could not be made: out of memory");
-    }
-    // Fonts and metadata compressed, page content (the share) not: zlib's
-    // buffers are not ours to wipe.
-    HPDF_SetCompressionMode(doc.pdf.get(), HPDF_COMP_METADATA);
-    const char* regular = HPDF_LoadTTFontFromFile(doc.pdf.get(), detail::font_regular, HPDF_TRUE);
-    const char* bold = HPDF_LoadTTFontFromFile(doc.pdf.get(), detail::font_bold, HPDF_TRUE);
-    doc.check("embed the DejaVu Sans Mono fonts");
-    doc.regular = HPDF_GetFont(doc.pdf.get(), regular, "WinAnsiEncoding");
-    doc.bold = HPDF_GetFont(doc.pdf.get(), bold, "WinAnsiEncoding");
     const std::string title = shares.size() == 1 ? "tapekey escrow envelope, share " + std::to_string(shares[0].index) +
                                                        " of " + std::to_string(escrow.shares)
                                                  : "tapekey escrow envelopes, " + std::to_string(shares.size()) +
                                                        " shares of " + std::to_string(escrow.shares);
-    HPDF_SetInfoAttr(doc.pdf.get(), HPDF_INFO_TITLE, title.c_str());
-    HPDF_SetInfoAttr(doc.pdf.get(), HPDF_INFO_CREATOR, "tapekey");
-    doc.check("set up the document");
+    // Page content (the share) is not compressed: zlib's buffers are not
+    // ours to wipe.
+    const auto doc = detail::open_pdf("the envelope PDF", title, false);
     for (const auto& s : shares) {
-        Page(doc, paper, tmpl).draw(s, escrow);
+        Page(*doc, paper, tmpl).draw(s, escrow);
     }
-    HPDF_SaveToStream(doc.pdf.get());
-    doc.check("write the document");
-    HPDF_UINT32 size = HPDF_GetStreamSize(doc.pdf.get());
-    SecretBytes out(size);
-    HPDF_ReadFromStream(doc.pdf.get(), out.expose().data(), &size);
-    doc.check("read the document back");
-    out.truncate(size);
-    return out;
+    return detail::save_pdf(*doc);
 }
 
 }  // namespace
