@@ -126,7 +126,8 @@ int run_shares_verify(const SharesVerifyOptions& o);
 
 struct RestoreOptions {
     HomeOptions home;
-    std::filesystem::path bundle;
+    std::filesystem::path bundle;                    // --bundle FILE, or
+    std::vector<std::filesystem::path> bundle_scan;  // --bundle-scan: the recovery sheet (scans, PDF, typed text)
     std::vector<std::filesystem::path> shares;
     std::vector<std::filesystem::path> scans;  // --scan: envelope PDFs, scanned pages, photos
     bool passphrase = false;
@@ -228,5 +229,32 @@ struct EnvelopesCheckOptions {
     int dpi = 300;
 };
 int run_envelopes_check(const EnvelopesCheckOptions& o);
+
+}  // namespace tapekey::cli
+
+// tapekey bundle print | check (cli/bundle_sheet.cpp,
+// docs/spec/recovery-sheet.md): the recovery bundle on paper.
+namespace tapekey::cli {
+
+struct BundlePrintOptions {
+    std::optional<std::filesystem::path> home;
+    std::optional<std::filesystem::path> bundle;  // default: the home's current bundle
+    std::filesystem::path out;
+    std::string paper = "a4";
+    bool force = false;
+};
+int run_bundle_print(const BundlePrintOptions& o);
+
+struct BundleCheckOptions {
+    std::vector<std::filesystem::path> files;     // the sheet's PDF, scans, typed text
+    std::optional<std::filesystem::path> bundle;  // compare with this bundle file
+    int dpi = 300;
+};
+int run_bundle_check(const BundleCheckOptions& o);
+
+// The bundle file rebuilt from the sheet's pages (scans, PDFs, typed text
+// files; any order) for restore --bundle-scan: prints each part read and
+// each problem; throws naming missing parts (nothing is written then).
+std::vector<std::uint8_t> read_bundle_sheet(const std::vector<std::filesystem::path>& files, int dpi, bool verbose);
 
 }  // namespace tapekey::cli

@@ -28,7 +28,6 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr std::size_t max_share_file = 64u << 10;
-constexpr std::size_t max_bundle = 16u << 20;
 
 std::string when(std::time_t t) {
     if (t == 0) {
@@ -380,10 +379,19 @@ int run_restore(const RestoreOptions& o) {
             throw Error(Errc::exists, "a tapekey home already exists at " + home.dir().string(),
                         "restore into a new folder with --home DIR; nothing was changed");
         }
-        const SecretBytes raw = read_secret_file(o.bundle, max_bundle);
-        const Bundle bundle = Bundle::parse(raw.expose(), o.bundle.string());
-        const EscrowPublic escrow = bundle.escrow(o.bundle.string());
-        print_note("bundle " + o.bundle.string() + ": escrow " + escrow.fingerprint() + ", " +
+        if (o.bundle.empty() == o.bundle_scan.empty()) {
+            throw Error(Errc::usage, "give the recovery bundle once: --bundle FILE or --bundle-scan PAGE...",
+                        "--bundle reads a .tkb file; --bundle-scan reads the printed recovery sheet (scans, its PDF, "
+                        "or its text typed into a file)");
+        }
+        const std::string name = o.bundle.empty() ? std::string("the recovery sheet") : o.bundle.string();
+        const std::vector<std::uint8_t> raw = o.bundle.empty() ? read_bundle_sheet(o.bundle_scan, 300, false) : [&] {
+            const SecretBytes b = read_secret_file(o.bundle, max_bundle_file);
+            return std::vector<std::uint8_t>(b.expose().begin(), b.expose().end());
+        }();
+        const Bundle bundle = Bundle::parse(raw, name);
+        const EscrowPublic escrow = bundle.escrow(name);
+        print_note("bundle " + name + ": digest " + bundle.digest() + ", escrow " + escrow.fingerprint() + ", " +
                    std::to_string(bundle.items.size()) + " sealed keys, made " + when(bundle.created) + " UTC");
         ShareCollector c(escrow);
         std::vector<fs::path> files = o.shares;

@@ -152,7 +152,17 @@ struct KeyCommands {
     tapekey::cli::RestoreOptions restore;
     tapekey::cli::KeysOptions list, rotate, retire, compromised, destroy, stenc, bundle;
     tapekey::cli::KeysCartridgesOptions cartridges;
+    tapekey::cli::BundlePrintOptions print;
+    tapekey::cli::BundleCheckOptions check;
 };
+
+const char* const bundle_print_help = R"(
+Example, after every bundle export:
+  $ tapekey bundle print --out /media/usb/recovery-sheet.pdf
+Page 1 is the lifeboat (the disaster-recovery runbook), then the bundle as
+numbered QR codes, then as text to type. Before it is written the sheet is
+rendered at 150 dpi and decoded, and must give back the bundle byte for byte.
+)";
 
 const char* const keys_cartridges_help = R"(
 Example, after `tapekey keys compromised 8T5F --reason ...`:
@@ -184,7 +194,8 @@ Example:
 const char* const restore_help = R"(
 Example, on a new machine after a disaster:
   $ tapekey restore --home /var/lib/tapekey --bundle bundle.tkb
-It asks for the shares one at a time (no echo, every line checked), or
+  $ tapekey restore --home /var/lib/tapekey --bundle-scan sheet-*.png --scan env-*.png
+Exactly one of --bundle and --bundle-scan is needed. It asks for the shares one at a time (no echo, every line checked), or
 reads SHARE-FILE arguments; a bad share is named and set aside.
 )";
 
@@ -241,7 +252,10 @@ void add_key_commands(CLI::App& app, KeyCommands& o, int& rc) {
 
     auto* restore = app.add_subcommand("restore", "rebuild a home from a recovery bundle and k shares"s)->group("Keys");
     home(restore, o.restore.home);
-    restore->add_option("--bundle", o.restore.bundle, "the recovery bundle (.tkb)")->required();
+    restore->add_option("--bundle", o.restore.bundle, "the recovery bundle (.tkb)");
+    restore->add_option("--bundle-scan", o.restore.bundle_scan,
+                        "instead of --bundle: the printed recovery sheet, as scans, its PDF or its text typed into a "
+                        "file (any order, many files)");
     restore->add_option("shares", o.restore.shares, "share files or envelope PDFs (default: asked at the terminal)");
     restore->add_option("--scan", o.restore.scans, "scanned envelope pages or photos (PNG, JPEG, PGM) or PDFs");
     restore->add_flag("--passphrase", o.restore.passphrase, "seal the new machine key under a passphrase");
@@ -295,6 +309,20 @@ void add_key_commands(CLI::App& app, KeyCommands& o, int& rc) {
     bexport->add_option("--out", o.bundle.out, "where to write the bundle (a copy stays in the home)")->required();
     bexport->add_flag("--force", o.bundle.force, "replace FILE");
     bexport->callback([&] { rc = tapekey::cli::run_bundle_export(o.bundle); });
+    auto* bprint = bundle->add_subcommand("print", "the bundle on paper: lifeboat page, QR codes, text (PDF)"s);
+    bprint->add_option("--home", o.print.home, "the tapekey home (default: $TAPEKEY_HOME, else /var/lib/tapekey)");
+    bprint->add_option("--bundle", o.print.bundle, "the bundle to print (default: the home's current one)");
+    bprint->add_option("--out", o.print.out, "the PDF to write (public, mode 0644)")->required();
+    bprint->add_option("--paper", o.print.paper, "a4 or letter")->check(CLI::IsMember({"a4", "letter"}));
+    bprint->add_flag("--force", o.print.force, "replace FILE");
+    bprint->footer(bundle_print_help);
+    bprint->callback([&] { rc = tapekey::cli::run_bundle_print(o.print); });
+    auto* bcheck = bundle->add_subcommand("check", "read a printed recovery sheet back: parts present, missing"s);
+    bcheck->add_option("files", o.check.files, "the sheet's PDF, scanned pages, or its text typed into a file")
+        ->required();
+    bcheck->add_option("--bundle", o.check.bundle, "also check that the sheet holds exactly this bundle file");
+    bcheck->add_option("--dpi", o.check.dpi, "resolution to render PDFs at")->check(CLI::Range(72, 600));
+    bcheck->callback([&] { rc = tapekey::cli::run_bundle_check(o.check); });
 }
 
 // tapekey log show | verify | checkpoint | auditor-key (cli/log.cpp).

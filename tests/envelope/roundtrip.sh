@@ -57,22 +57,13 @@ expect_err_has "restored 1 generations into r1"
 # or fail asking for a better scan; never another share, never a silent pass.
 # The symbol (without quiet zone) spans about x 23.7..76.3 mm, y 46..98.6 mm
 # on the page of the built-in template; at 150 dpi, 5.906 px per mm.
-degrade() {  # NAME EXPECT(ok|better|either) CONVERT-ARGS...
-  local name=$1 expect=$2
-  shift 2
-  /usr/bin/convert p2-300.png "$@" "d-$name.png"
-  run envelopes check "d-$name.png" --escrow escrow.pub
-  if [ "$RC" -eq 0 ]; then
-    expect_out_has "d-$name.png: share 2 (Bob) of escrow"
-    [ "$expect" != better ] || fail "$name: decoded, but this damage should be beyond repair"
-    echo "degraded scan $name: decoded"
-  else
-    [ "$RC" -eq 1 ] || fail "$name: exit $RC"
-    expect_err_has "scan the page again at 150 dpi or more"
-    [ "$expect" != ok ] || fail "$name: not decoded"
-    echo "degraded scan $name: refused, asking for a better scan"
-  fi
-  if grep -q "belongs to set\|fails:" <<<"$ERR"; then fail "$name: a wrong share"; fi
+. "$CLI_TESTS/../envelope/degrade.sh"
+DEGRADE_SOURCE=p2-300.png
+DEGRADE_REFUSAL="scan the page again at 150 dpi or more"
+check_degraded() {
+  run envelopes check "$1" --escrow escrow.pub
+  [ "$RC" -ne 0 ] || expect_out_has "$1: share 2 (Bob) of escrow"
+  if grep -q "belongs to set\|fails:" <<<"$ERR"; then fail "$1: a wrong share"; fi
 }
 blot() {  # PERCENT COLOUR: BLOT is a square of that share of the symbol's area at its lower right
   local side
