@@ -55,6 +55,7 @@ struct EmuOptions {
     std::string device;
     std::string cartridge;
     bool lto3 = false;
+    bool worm = false;
     std::string persona = "hp-lto4";
     bool lenient = false;
     bool force = false;
@@ -165,6 +166,21 @@ struct DriveKeyOptions {
 };
 int run_drive_load_generation(const DriveKeyOptions& o);
 int run_drive_auto(const DriveKeyOptions& o);
+
+}  // namespace tapekey::cli
+
+// tapekey bacula worm (cli/bacula.cpp, docs/bacula.md): the Storage
+// Daemon's Worm Command, `tapekey bacula worm %l %a %v %j`.
+namespace tapekey::cli {
+
+struct BaculaWormOptions {
+    std::optional<std::filesystem::path> home;
+    std::string control_device;       // %l
+    std::string archive_device;       // %a
+    std::optional<std::string> volume;  // %v (Bacula drops an empty code from argv)
+    std::vector<std::string> job;     // %j (the rest of argv, joined with spaces)
+};
+int run_bacula_worm(const BaculaWormOptions& o);
 
 }  // namespace tapekey::cli
 

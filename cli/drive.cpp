@@ -221,14 +221,14 @@ void print_emu(const emu::DriveInfo& i, const std::string& device, bool json) {
         }
         Json j;
         j.field("device", device).field("persona", i.persona).field("strict", i.strict);
-        j.raw("cartridge", i.cartridge ? Json::quote(*i.cartridge) : "null").field("lto3", i.lto3);
+        j.raw("cartridge", i.cartridge ? Json::quote(*i.cartridge) : "null").field("lto3", i.lto3).field("worm", i.worm);
         j.raw("shelf", shelf + "]");
         std::cout << j.str() << "\n";
         return;
     }
     std::cout << "emulated drive " << device << " (" << i.persona << (i.strict ? "" : ", lenient") << ")"
               << (i.created ? ", new" : "") << ": "
-              << (i.cartridge ? "cartridge " + *i.cartridge + (i.lto3 ? " (LTO-3)" : "") : std::string("empty"))
+              << (i.cartridge ? "cartridge " + *i.cartridge + (i.lto3 ? " (LTO-3)" : "") + (i.worm ? " (WORM)" : "") : std::string("empty"))
               << "\n";
 }
 
@@ -466,7 +466,7 @@ int run_emu_create(const EmuOptions& o) {
 
 int run_emu_insert(const EmuOptions& o) {
     return guarded({}, [&] {
-        print_emu(emu::insert(o.device, o.cartridge, o.lto3), o.device, o.json);
+        print_emu(emu::insert(o.device, o.cartridge, o.lto3, o.worm), o.device, o.json);
         return exit_ok;
     });
 }

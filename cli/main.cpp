@@ -135,6 +135,7 @@ void add_drive_commands(CLI::App& app, DriveCommands& o, int& rc) {
     emu_device(insert, o.insert);
     insert->add_option("--cartridge", o.insert.cartridge, "the cartridge's name, e.g. TAPE01")->required();
     insert->add_flag("--lto3", o.insert.lto3, "an LTO-3 cartridge: the drive writes it in clear");
+    insert->add_flag("--worm", o.insert.worm, "a WORM cartridge (reported in mode page 1Dh)");
     insert->callback([&] { rc = tapekey::cli::run_emu_insert(o.insert); });
     auto* eject = emu->add_subcommand("eject", "unload and take out the cartridge"s);
     emu_device(eject, o.eject);
@@ -374,6 +375,35 @@ void add_log_commands(CLI::App& app, LogCommands& o, int& rc) {
     akey->callback([&] { rc = tapekey::cli::run_log_auditor_key(o.auditor_key); });
 }
 
+// tapekey bacula worm (cli/bacula.cpp, docs/bacula.md).
+const char* const bacula_worm_help = R"(
+In bacula-sd.conf, in the drive's Device resource:
+  Control Device = /dev/sg3
+  Worm Command = "/usr/bin/tapekey bacula worm %l %a %v %j"
+Loads the key the cartridge needs (as `tapekey drive auto`), records the
+volume and job in the key-use log, and prints only the WORM flag (0 or 1)
+for Bacula; everything else goes to syslog and the key-use log. When no key
+can be loaded it unloads the cartridge, so that the mount fails visibly.
+Exit 0 loaded, 1 refused (Bacula ignores it).
+)";
+
+void add_bacula_commands(CLI::App& app, tapekey::cli::BaculaWormOptions& o, int& rc) {
+    using namespace std::string_literals;
+    auto* bacula = app.add_subcommand("bacula", "hooks for the Bacula storage daemon"s)->group("Drive");
+    bacula->require_subcommand(1);
+    auto* worm = bacula->add_subcommand("worm", "Worm Command hook: load the cartridge's key, print the WORM flag"s);
+    // All optional: Bacula drops a code that expands to nothing (no volume
+    // yet, no job at startup), and a usage error must not print help that
+    // Bacula would read; run_bacula_worm reports what is missing to syslog.
+    worm->add_option("control_device", o.control_device, "%l: the drive's /dev/sgN (Control Device)");
+    worm->add_option("archive_device", o.archive_device, "%a: the archive device (logged)");
+    worm->add_option("volume", o.volume, "%v: the volume name");
+    worm->add_option("job", o.job, "%j: the job name");
+    worm->add_option("--home", o.home, "the tapekey home (default: $TAPEKEY_HOME, else /var/lib/tapekey)");
+    worm->footer(bacula_worm_help);
+    worm->callback([&] { rc = tapekey::cli::run_bacula_worm(o); });
+}
+
 // tapekey envelopes render | check (cli/envelopes.cpp, docs/spec/envelope.md).
 struct EnvelopeCommands {
     tapekey::cli::EnvelopesRenderOptions render;
@@ -416,7 +446,8 @@ void add_envelope_commands(CLI::App& app, EnvelopeCommands& o, int& rc) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    tapekey::cli::harden_process();
+    // The Bacula hook may print nothing but its WORM line (docs/bacula.md).
+    tapekey::cli::harden_process(argc > 2 && std::string_view(argv[1]) == "bacula");
     int rc = tapekey::cli::exit_ok;
 
     CLI::App app{overview, "tapekey"};
@@ -452,6 +483,9 @@ int main(int argc, char** argv) {
 
     LogCommands log_commands;
     add_log_commands(app, log_commands, rc);
+
+    tapekey::cli::BaculaWormOptions bacula_worm;
+    add_bacula_commands(app, bacula_worm, rc);
 
     tapekey::cli::ConfigCheckOptions config_check;
     auto* config_cmd = app.add_subcommand("config", "the settings file"s)->group("Keys");

@@ -3,6 +3,7 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <syslog.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -94,14 +95,19 @@ SecretBytes read_hidden_line(std::string_view prompt, bool& eof) {
     return buf;
 }
 
-void harden_process() {
+void harden_process(bool quiet) {
     const rlimit none{0, 0};
     ::setrlimit(RLIMIT_CORE, &none);
     ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
     ::umask(077);
     try {
         if (secure_heap_init() == SecureHeap::unlocked) {
-            print_warning("secret memory could not be locked into RAM (raise `ulimit -l`); continuing");
+            const char* w = "secret memory could not be locked into RAM (raise `ulimit -l`); continuing";
+            if (quiet) {
+                ::syslog(LOG_WARNING, "%s", w);
+            } else {
+                print_warning(w);
+            }
         }
     } catch (const Error& e) {
         print_error(e);

@@ -50,6 +50,8 @@ SecretBytes read_hidden_line(std::string_view prompt, bool& eof);
 
 // No core dumps, not ptrace-attachable by other users' processes, private
 // umask, secure heap ready. First thing main() does.
-void harden_process();
+// `quiet`: a warning goes to syslog instead of standard error (the Bacula
+// hook, whose every output line Bacula reads).
+void harden_process(bool quiet = false);
 
 }  // namespace tapekey::cli

@@ -233,7 +233,7 @@ Result Emulator::mode_sense(std::span<const std::uint8_t> cdb, bool ten) {
     const bool dbd = (cdb[1] & 0x08u) != 0;
     const std::uint8_t page = cdb[2] & 0x3Fu;
     const std::uint8_t pc = cdb[2] >> 6;
-    if (page != 0x00 && page != 0x0F && page != 0x3F) {
+    if (page != 0x00 && page != 0x0F && page != 0x1D && page != 0x3F) {
         invalid_cdb(2, 5);
     }
     if (pc == 3) {
@@ -252,6 +252,17 @@ Result Emulator::mode_sense(std::span<const std::uint8_t> cdb, bool ten) {
         // data compression page (SSC-4): DCE 0, DCC 1, DDE 1, no algorithm
         for (const unsigned b : {0x0Fu, 0x0Eu, 0x40u, 0x80u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u}) {
             put8(body, b);
+        }
+    }
+    if (page == 0x1D || page == 0x3F) {
+        // medium configuration page (SSC-4 8.3.8): PAGE LENGTH 1Eh, WORMM for a WORM cartridge, no
+        // label or filemark restrictions reported, the rest reserved
+        const bool worm = !m_loaded.empty() && m_shelf.at(m_loaded).worm;
+        put8(body, 0x1D);
+        put8(body, 0x1E);
+        put8(body, worm ? 0x01u : 0x00u);
+        for (int i = 3; i < 32; ++i) {
+            put8(body, 0);
         }
     }
     Result r;
@@ -462,7 +473,7 @@ Result Emulator::read_position(std::span<const std::uint8_t> cdb) {
     return r;
 }
 
-void Emulator::insert(const std::string& name, bool lto3) {
+void Emulator::insert(const std::string& name, bool lto3, bool worm) {
     if (!m_loaded.empty()) {
         throw tapekey::Error(tapekey::Errc::state, "drive: cartridge " + m_loaded + " is in the drive",
                              "eject it first with `tapekey emu eject`");
@@ -471,10 +482,15 @@ void Emulator::insert(const std::string& name, bool lto3) {
     if (created) {
         it->second.name = name;
         it->second.lto3 = lto3;
+        it->second.worm = worm;
     } else if (it->second.lto3 != lto3) {
         throw tapekey::Error(tapekey::Errc::mismatch,
                              "cartridge " + name + " is " + (it->second.lto3 ? "an LTO-3" : "an LTO-4") + " cartridge",
                              "insert it with the generation it was made with");
+    } else if (it->second.worm != worm) {
+        throw tapekey::Error(tapekey::Errc::mismatch,
+                             "cartridge " + name + " is " + (it->second.worm ? "a WORM" : "a rewritable") + " cartridge",
+                             it->second.worm ? "insert it with --worm" : "insert it without --worm");
     }
     m_loaded = name;
     m_ready = true;

@@ -59,6 +59,7 @@ struct Block {
 struct Cartridge {
     std::string name;
     bool lto3 = false;  // LTO-3 media: an LTO-4 drive reads and writes it, in clear only
+    bool worm = false;  // WORM media: reported in the Medium Configuration page (1Dh); writes are not restricted
     std::vector<Block> blocks;
 };
 
@@ -78,8 +79,9 @@ public:
 
     // Operator actions (the front panel), not SCSI commands.
     // Inserts and loads a cartridge, creating it blank when new. Throws
-    // Error(state) when another is in the drive.
-    void insert(const std::string& name, bool lto3);
+    // Error(state) when another is in the drive, Error(mismatch) when a
+    // known cartridge is named with another kind (LTO-3, WORM).
+    void insert(const std::string& name, bool lto3, bool worm = false);
     // Unloads (clear-on-demount applies) and takes the cartridge out.
     void eject();
     // Power off and on: keys cleared, lockout cleared, unit attention 29/00.

@@ -77,7 +77,7 @@ Emulator::Snapshot Emulator::serialize() const {
     put32(out, static_cast<std::uint32_t>(m_shelf.size()));
     for (const auto& [name, c] : m_shelf) {
         put_string(out, name);
-        put8(out, c.lto3);
+        put8(out, static_cast<unsigned>(c.lto3) | static_cast<unsigned>(c.worm) << 1);  // kind bits: 1 LTO-3, 2 WORM
         put32(out, static_cast<std::uint32_t>(c.blocks.size()));
         for (const auto& b : c.blocks) {
             put8(out, static_cast<unsigned>(b.kind));
@@ -128,7 +128,9 @@ Emulator Emulator::deserialize(std::span<const std::uint8_t> bytes, tapekey::Sec
     for (std::uint32_t i = 0; i < cartridges; ++i) {
         Cartridge c;
         c.name = get_string(r, "cartridge name");
-        c.lto3 = r.u8("lto3") != 0;
+        const std::uint8_t kind = r.u8("cartridge kind");
+        c.lto3 = (kind & 1u) != 0;
+        c.worm = (kind & 2u) != 0;
         const std::uint32_t blocks = r.u32("block count");
         for (std::uint32_t j = 0; j < blocks; ++j) {
             Block b;

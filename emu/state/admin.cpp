@@ -24,6 +24,7 @@ DriveInfo describe(tapeemu::StateFile& s) {
     i.cartridge = d.loaded_cartridge();
     if (i.cartridge) {
         i.lto3 = d.cartridge(*i.cartridge)->lto3;
+        i.worm = d.cartridge(*i.cartridge)->worm;
     }
     i.shelf = d.shelf();
     i.created = s.created();
@@ -59,11 +60,11 @@ DriveInfo create(std::string_view device, std::string_view persona, bool strict,
     return describe(s);
 }
 
-DriveInfo insert(std::string_view device, const std::string& cartridge, bool lto3) {
+DriveInfo insert(std::string_view device, const std::string& cartridge, bool lto3, bool worm) {
     if (cartridge.empty() || cartridge.size() > 64) {
         throw Error(Errc::usage, "cartridge name must be 1 to 64 characters", "e.g. --cartridge TAPE01");
     }
-    return with_drive(device, [&](tapeemu::Emulator& d) { d.insert(cartridge, lto3); });
+    return with_drive(device, [&](tapeemu::Emulator& d) { d.insert(cartridge, lto3, worm); });
 }
 
 DriveInfo eject(std::string_view device) {

@@ -563,6 +563,16 @@ void KeyStore::refuse(Drive& drive, const Error& why) {
     throw why;
 }
 
+void KeyStore::record_unload(Drive& drive, const std::string& why, const std::string& error) {
+    LogFields f = drive_fields_with_serial(drive);
+    f.emplace_back("reason", why);
+    f.emplace_back("unloaded", error.empty() ? "yes" : "no");
+    if (!error.empty()) {
+        f.emplace_back("error", error);
+    }
+    note("drive.unload", f);
+}
+
 KeyStore::AutoLoad KeyStore::auto_load(Drive& drive, bool allow_compromised) {
     const DecryptionMode mode = configured_decryption();
     const Capabilities caps = drive.capabilities();

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# The Bacula integration on the emulated drive: the volume
+# The Bacula integration on the emulated drive (docs/bacula.md): the volume
 # name in the key-use log (drive auto --volume), and the exposure list of a
-# generation read back from it (keys cartridges).
+# generation read back from it (keys cartridges), and the Worm Command hook
+# (bacula worm) as bacula-sd runs it: through the production SG_IO path
+# (the preload library), stdout and stderr captured separately.
 . "$(dirname "$0")/lib.sh"
 DRIVE=emu:$WORK/drive.emu
 gen_of() {  # the generation id in a `drive auto` line
@@ -119,5 +121,198 @@ expect_rc 1
 expect_err_has "tapekey: error: keys cartridges: $BAD"
 [ -z "$OUT" ] || fail "a list was printed from a broken log"
 
+# 3. bacula worm, as bacula-sd calls it: `tapekey bacula worm %l %a %v %j`.
+PRELOAD=$(realpath "$(dirname "$TAPEKEY")/../emu/libtapeemu-preload.so")
+[ -f "$PRELOAD" ] || fail "no preload library at $PRELOAD"
+ASAN_RT=$(ldd "$PRELOAD" | awk '/libasan/ { print $3 }')
+PRELOAD_LIST=${ASAN_RT:+$ASAN_RT:}$PRELOAD
+command -v sg_raw >/dev/null || fail "sg_raw (sg3-utils) is needed; ./scripts/check installs it"
+SG=/dev/sg7
+hook() {  # hook ARGS...: the hook through SG_IO on $SG, as bacula:tape would run it (home from the environment)
+  set +e
+  TAPEKEY_HOME=$WORK/home ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 LD_PRELOAD=$PRELOAD_LIST \
+    TAPEEMU_DEVICE=$SG TAPEEMU_STATE=$WORK/drive.emu "$TAPEKEY" bacula worm "$@" >"$WORK/.out" 2>"$WORK/.err" </dev/null
+  RC=$?
+  set -e
+  OUT=$(cat "$WORK/.out")
+  ERR=$(cat "$WORK/.err")
+}
+expect_bacula_line() {  # the only output is the WORM line, and nothing on stderr (Bacula merges them)
+  [ "$(cat "$WORK/.out")" = "$1" ] || fail "stdout is not exactly '$1'"
+  [ "$(wc -c <"$WORK/.out")" -eq 2 ] || fail "stdout has more than one line"
+  [ ! -s "$WORK/.err" ] || fail "the hook wrote to stderr"
+  CHECKS=$((CHECKS + 2))
+}
+scsi() {  # scsi [OPTION VALUE] CDB...: sg_raw through the preload library
+  local opts=()
+  if [ "${1:0:1}" = - ]; then opts=("$1" "$2"); shift 2; fi
+  ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 LD_PRELOAD=$PRELOAD_LIST TAPEEMU_DEVICE=$SG \
+    TAPEEMU_STATE=$WORK/drive.emu sg_raw "${opts[@]}" "$SG" "$@"
+}
+write_block() { scsi -s 512 -i "$1" 0a 00 00 02 00 00 >/dev/null 2>&1 || fail "writing a block failed"; }
+read_block() { scsi -r 512 -o "$1" 08 00 00 02 00 00 >/dev/null 2>&1; }
+expect_unloaded() {  # the cartridge is in the drive but unloaded: TEST UNIT READY fails, nothing reads
+  scsi 00 00 00 00 00 00 >/dev/null 2>&1 && fail "the cartridge is still loaded"
+  read_block unloaded.out && fail "a block could be read from the unloaded cartridge"
+  CHECKS=$((CHECKS + 2))
+}
+refused() {  # refused VOLUME [--home DIR]: the hook says no: exit 1, only "0" printed, the cartridge unloaded
+  hook "$SG" /dev/nst0 "$1" "$JOB" "${@:2}"
+  expect_rc 1
+  expect_bacula_line 0
+  expect_unloaded
+}
+expect_unload_logged() {  # expect_unload_logged VOLUME REASON: drive.unload names the volume and why
+  last_entry drive.unload
+  expect_last_has "volume=$1"
+  expect_last_has "unloaded=yes"
+  expect_last_has "$2"
+}
+JOB=BackupCatalog.2026-11-29_23.10.00_07
+active_generation() { run keys list --home home; awk '$2 == "active" { print $1 }' <<<"$OUT"; }
+G2=$(active_generation)
+[ -n "$G2" ] && [ "$G2" != "$G1" ] || fail "no new active generation"
+
+written_by_hook() {  # written_by_hook VOLUME: a new cartridge mounted by Bacula, then one block written
+  run emu insert "$DRIVE" --cartridge "$1"; expect_rc 0
+  hook "$SG" /dev/nst0 "$1" "$JOB"
+  expect_rc 0
+  expect_bacula_line 0
+  head -c 512 /dev/urandom > "$1.bin"
+  write_block "$1.bin"
+}
+
+# A blank cartridge: the active generation, stdout exactly 0, the volume and job in the log.
+written_by_hook VOL001
+last_entry drive.load
+expect_last_has "bacula worm  drive.load"
+expect_last_has "device=$SG"
+expect_last_has "volume=VOL001"
+expect_last_has "job=$JOB"
+expect_last_has "generation=$G2"
+expect_last_has "writes_encrypted=yes"
+run emu eject "$DRIVE"; expect_rc 0
+
+# The next rotation; VOL001 now needs its old generation, for reading.
+run keys rotate --home home; expect_rc 0
+G3=$(active_generation)
+[ -n "$G3" ] && [ "$G3" != "$G2" ] || fail "rotation made no new active generation"
+written_by_hook VOL002
+run emu eject "$DRIVE"; expect_rc 0
+run emu insert "$DRIVE" --cartridge VOL001; expect_rc 0
+hook "$SG" /dev/nst0 VOL001 "$JOB"
+expect_rc 0
+expect_bacula_line 0
+last_entry drive.load
+expect_last_has "volume=VOL001"
+expect_last_has "generation=$G2"
+expect_last_has "state=deactivated"
+expect_last_has "encryption=disable"
+read_block VOL001.out || fail "VOL001 did not read back with its generation"
+cmp -s VOL001.bin VOL001.out || fail "VOL001 read back differs"
+CHECKS=$((CHECKS + 1))
+run emu eject "$DRIVE"; expect_rc 0
+
+# A compromised generation: refused, the cartridge unloaded, stdout still only 0.
+run keys compromised --home home "$G3" --reason "backup server image leaked"; expect_rc 0
+run keys rotate --home home; expect_rc 0
+run emu insert "$DRIVE" --cartridge VOL002; expect_rc 0
+refused VOL002
+last_entry drive.refused
+expect_last_has "volume=VOL002"
+expect_last_has "job=$JOB"
+expect_last_has "drive_serial="
+expect_last_has "reason=generation $G3 is compromised (backup server image leaked)"
+expect_unload_logged VOL002 "reason=generation $G3 is compromised"
+run emu eject "$DRIVE"; expect_rc 0
+
+# A cartridge of another home: an unknown generation, never guessed.
+run init --home other; expect_rc 0
+run ceremony --home other -k 2 --custodian X --custodian Y --administrator A --witness W --out other-env \
+  --non-interactive
+expect_rc 0
+run emu insert "$DRIVE" --cartridge FOREIGN; expect_rc 0
+run drive auto "$DRIVE" --home other; expect_rc 0
+write_block VOL001.bin
+run emu eject "$DRIVE"; expect_rc 0
+run emu insert "$DRIVE" --cartridge FOREIGN; expect_rc 0
+refused FOREIGN
+expect_unload_logged FOREIGN "which this keyring does not hold"
+run emu eject "$DRIVE"; expect_rc 0
+
+# An LTO-3 cartridge would be written in clear: unloaded.
+run emu insert "$DRIVE" --cartridge OLD3 --lto3; expect_rc 0
+refused OLD3
+expect_unload_logged OLD3 "would NOT be encrypted"
+run emu eject "$DRIVE"; expect_rc 0
+
+# A WORM cartridge: the key is loaded and the line says 1.
+run emu insert "$DRIVE" --cartridge WORM01 --worm; expect_rc 0
+hook "$SG" /dev/nst0 WORM01 "$JOB"
+expect_rc 0
+expect_bacula_line 1
+run emu eject "$DRIVE"; expect_rc 0
+
+# A volume name Bacula would never give: refused and unloaded.
+run emu insert "$DRIVE" --cartridge T9; expect_rc 0
+refused 'VOL;1'
+expect_unload_logged - "reason=volume name 'VOL%3B1': character 4 (';') is not allowed"
+run emu eject "$DRIVE"; expect_rc 0
+
+# No volume and no job yet (Bacula drops empty codes from argv): the key is
+# still chosen from the cartridge, and the log says volume=-.
+run emu insert "$DRIVE" --cartridge VOL003; expect_rc 0
+hook "$SG" /dev/nst0
+expect_rc 0
+expect_bacula_line 0
+last_entry drive.load
+expect_last_has "volume=-"
+run emu eject "$DRIVE"; expect_rc 0
+
+# The key-use log cannot be written and log.fail_closed is on: nothing is
+# loaded, the cartridge is unloaded (syslog says why).
+printf '[log]\nfail_closed = true\n' >> home/config
+if [ "$(id -u)" -eq 0 ] && chattr +i home/log/keyuse.log 2>/dev/null; then
+  trap 'chattr -i "$WORK/home/log/keyuse.log" 2>/dev/null || true; rm -rf "$WORK"' EXIT
+  run drive status "$DRIVE" --json
+  KIC=$(sed -n 's/.*"key_instance_counter":\([0-9]*\).*/\1/p' <<<"$OUT")
+  run emu insert "$DRIVE" --cartridge VOL003; expect_rc 0
+  refused VOL003
+  run drive status "$DRIVE" --json
+  grep -q "\"key_instance_counter\":$KIC," <<<"$OUT" || fail "a key was loaded although the log could not be written"
+  CHECKS=$((CHECKS + 1))
+  chattr -i home/log/keyuse.log
+  run emu eject "$DRIVE"; expect_rc 0
+  sed -i 's/^fail_closed = true$/fail_closed = false/' home/config
+fi
+
+# No home the hook can open: unloaded, and only the WORM line.
+run emu insert "$DRIVE" --cartridge VOL004; expect_rc 0
+refused VOL004 --home "$WORK/nohome"
+run emu eject "$DRIVE"; expect_rc 0
+# No cartridge at all: nothing to unload, still only the WORM line.
+hook "$SG" /dev/nst0 VOL005 "$JOB"
+expect_rc 1
+expect_bacula_line 0
+last_entry drive.unload
+expect_last_has "volume=VOL005"
+expect_last_has "unloaded=no"
+# No control device (Control Device missing from the Device resource).
+hook
+expect_rc 2
+expect_bacula_line 0
+
+# The exposure list after the compromise: exactly the volume written under G3.
+run keys cartridges "$G3" --home home
+expect_rc 0
+expect_out_has "written under it (encrypt mode): 1 volume"
+grep -qE "^  VOL002 " <<<"$OUT" || fail "VOL002 is not listed under $G3"
+expect_out_has "read only (never written under it): 0 volumes"
+CHECKS=$((CHECKS + 1))
+run keys cartridges "$G2" --home home --json
+expect_rc 0
+python3 -c 'import json,sys; d=json.load(sys.stdin); assert [v["volume"] for v in d["written"]] == ["VOL001"] and [v["volume"] for v in d["read_only"]] == [] and d["unnamed_loads"] == 0, d' <<<"$OUT" \
+  || fail "the list for $G2 is not VOL001"
+CHECKS=$((CHECKS + 1))
 
 done_ok

@@ -192,6 +192,19 @@ public:
     // Encryption and decryption off, key cleared (key length 0); verified.
     EncryptionStatus clear();
 
+    // SSC-4 LOAD UNLOAD with LOAD 0 and IMMED 0: the drive rewinds and
+    // unloads the cartridge (an HP LTO drive ejects it; in a library it
+    // waits in the drive for the picker), so nothing reads or writes it
+    // until it is loaded again. Clear-on-demount applies. Throws Error
+    // naming the sense, e.g. state for no cartridge (02/3A/00).
+    void unload();
+
+    // True when the mounted cartridge is WORM: the WORMM bit of the Medium
+    // Configuration mode page (1Dh, SSC-4 8.3.8; what Bacula's isworm reads
+    // with sdparm). False when the drive does not have that page (05/24/00:
+    // a drive without WORM support). Throws Error otherwise (no cartridge).
+    bool medium_is_worm();
+
     // True only when the drive will encrypt what is written now: ENCRYPT
     // mode and the algorithm valid for the mounted volume (AVFMV, and
     // AVFCLP not "not valid here").

@@ -16,13 +16,14 @@ struct DriveInfo {
     bool strict = true;   // reserved bits checked
     std::optional<std::string> cartridge;
     bool lto3 = false;
+    bool worm = false;
     std::vector<std::string> shelf;  // every cartridge this drive has seen
     bool created = false;            // this call made the drive
 };
 
 // device: emu:PATH. A missing PATH is a new HP LTO-4 drive, strict.
 DriveInfo create(std::string_view device, std::string_view persona, bool strict, bool force);
-DriveInfo insert(std::string_view device, const std::string& cartridge, bool lto3);
+DriveInfo insert(std::string_view device, const std::string& cartridge, bool lto3, bool worm = false);
 DriveInfo eject(std::string_view device);
 DriveInfo power_cycle(std::string_view device);
 DriveInfo info(std::string_view device);

@@ -186,6 +186,11 @@ public:
     };
     AutoLoad auto_load(Drive& drive, bool allow_compromised);
 
+    // Logs drive.unload: the cartridge was unloaded (`error` empty) or could
+    // not be (`error` says why) because of `why` (the Bacula hook failing
+    // closed).
+    void record_unload(Drive& drive, const std::string& why, const std::string& error);
+
     // The configured drive.decryption_mode (on or mixed).
     DecryptionMode configured_decryption() const;
 

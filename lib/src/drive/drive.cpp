@@ -367,6 +367,29 @@ EncryptionStatus Drive::clear() {
     return after;
 }
 
+void Drive::unload() {
+    const std::uint8_t cdb[6] = {0x1B, 0x00, 0x00, 0x00, 0x00, 0x00};  // IMMED 0; HOLD 0, EOT 0, RETEN 0, LOAD 0
+    require_good(run(*m_transport, cdb, {}, {}), m_name, "unload");
+}
+
+bool Drive::medium_is_worm() {
+    // MODE SENSE(10), DBD 1, PC 0 (current), page 1Dh; 8-byte header, then the page.
+    std::vector<std::uint8_t> buf(64);
+    const std::uint8_t cdb[10] = {0x5A, 0x08, 0x1D, 0x00, 0x00, 0x00, 0x00, 0x00, static_cast<std::uint8_t>(buf.size()), 0x00};
+    const Completion c = run(*m_transport, cdb, {}, buf);
+    if (const auto s = sense_of(c); s && s->is(scsi::illegal_request, 0x24, 0x00)) {
+        return false;  // no Medium Configuration page: the drive has no WORM support
+    }
+    require_good(c, m_name, "mode sense, page 1Dh");
+    const std::size_t got = std::min(c.data_in_length, buf.size());
+    const std::size_t page = 8 + (got >= 8 ? (static_cast<std::size_t>(buf[6]) << 8 | buf[7]) : 0);
+    if (got < page + 3 || (buf[page] & 0x3Fu) != 0x1D) {
+        throw Error(Errc::device, "drive " + m_name + ": mode sense answered without the medium configuration page",
+                    "check the drive with `sdparm --page=0x1D " + m_name + "`");
+    }
+    return (buf[page + 2] & 0x01u) != 0;  // WORMM
+}
+
 bool Drive::writes_encrypted(const EncryptionStatus& s, const Capabilities& caps) noexcept {
     if (s.encryption != EncryptionMode::encrypt) {
         return false;
