@@ -1,5 +1,7 @@
 // Example: split a fresh 256-bit key 3-of-5 with the library, print the
-// shares' text form, and rebuild the key from shares 2, 4 and 5.
+// shares' text form, rebuild the key from shares 2, 4 and 5, and see two
+// shares refused. The key lives in SecretBytes (secure heap, wiped when
+// freed); randomness is a parameter (an Rng), so tests can pass a fixed one.
 #include <tapekey/error.h>
 #include <tapekey/random.h>
 #include <tapekey/secret.h>
@@ -31,9 +33,26 @@ int main() {
         const auto recovered = tapekey::combine(quorum);
         const bool same = recovered.secret == key;
         std::printf("rebuilt from shares 2, 4 and 5: %s\n", same ? "same key" : "DIFFERENT KEY");
+
+        // Below the threshold combine() refuses with a cause, a message that
+        // names the problem and a hint; it never returns a wrong key.
+        quorum.pop_back();
+        try {
+            (void)tapekey::combine(quorum);
+            std::printf("two shares rebuilt a key: WRONG\n");
+            return 1;
+        } catch (const tapekey::Error& e) {
+            std::printf("two shares refused (%s): %s\n", tapekey::errc_name(e.code()), e.what());
+            if (e.code() != tapekey::Errc::insufficient) {
+                return 1;
+            }
+        }
         return same ? 0 : 1;
     } catch (const tapekey::Error& e) {
         std::fprintf(stderr, "error: %s\n", e.what());
+        if (!e.hint().empty()) {
+            std::fprintf(stderr, "hint: %s\n", e.hint().c_str());
+        }
         return 1;
     }
 }
