@@ -2,7 +2,8 @@
 # examples/drive_status.cpp against the emulated drive through the preload
 # library (the production SG_IO path, device /dev/sg7), in each state a
 # shop meets: no cartridge, a blank cartridge with a generation loaded, an
-# encrypted block with the key cleared, and after `drive auto`. Every value
+# encrypted block with the key cleared, after `drive auto`, and an LTO-3
+# cartridge (key loaded, written in clear). Every value
 # it prints is compared with what `tapekey drive caps|status|next-block
 # --json` reports for the same drive. $1 tapekey, $2 preload library,
 # $3 the example.
@@ -92,7 +93,17 @@ expect_example_has "key: loaded, generation $GEN"
 same_next_block "generation $GEN"
 expect_example_has "next block 0: encrypted, key loaded, generation $GEN"
 
-# 5. A device that does not exist: the library's message and hint, exit 1.
+# 5. An LTO-3 cartridge: the drive takes the key and writes in clear; the
+#    example must say so, from the capabilities, not from the mode.
+run emu eject "$D"; expect_rc 0
+run emu insert "$D" --cartridge OLD-LTO3 --lto3; expect_rc 0
+run_pre "$TAPEKEY" drive load /dev/sg7 --generation "$GEN" --home home
+example
+same_status
+expect_example_has "encryption: encrypt, decryption: mixed, key instance counter: $(json key_instance_counter)"
+expect_example_has "writes now: in clear"
+
+# 6. A device that does not exist: the library's message and hint, exit 1.
 run_pre "$EXAMPLE" /dev/sg-missing
 expect_rc 1
 expect_err_has "drive_status: error (not found): drive /dev/sg-missing: cannot open"
