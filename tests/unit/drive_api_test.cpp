@@ -9,6 +9,7 @@
 
 #include "core/emulator.h"
 #include "drive/pages.h"
+#include "drive/sense.h"
 #include "drive/transport.h"
 #include "tapekey/drive.h"
 #include "tapekey/error.h"
@@ -330,4 +331,39 @@ TEST_CASE("drive api: pages are read in two passes, 64 bytes then exactly 4 + PA
     asked.clear();
     (void)d.capabilities();  // 44 bytes: one pass
     CHECK(asked == std::vector<std::uint32_t>{64});
+}
+
+TEST_CASE("drive api: unload leaves the cartridge unreadable until it is loaded again; clear-on-demount applies") {
+    Emulator e;
+    Drive d = drive_on(e);
+    CHECK(error_of([&] { d.unload(); }) == Errc::state);  // no cartridge: 02/3A/00
+    e.insert("TAPE01", false);
+    KeyLoad r = request("gen-1");
+    r.ckod = true;
+    (void)d.load_key(key_of(1), r);
+    d.unload();
+    CHECK(e.loaded_cartridge() == "TAPE01");                        // still in the drive ...
+    CHECK(error_of([&] { (void)d.next_block(); }) == Errc::state);  // ... but not ready (02/04/02)
+    CHECK(d.status().encryption == EncryptionMode::disable);        // and the key went with it
+}
+
+TEST_CASE("drive api: WORM from the medium configuration mode page (1Dh)") {
+    Emulator e;
+    e.insert("RW", false);
+    Drive d = drive_on(e);
+    CHECK_FALSE(d.medium_is_worm());
+    e.eject();
+    e.insert("WORM", false, true);
+    CHECK(d.medium_is_worm());
+    // A drive without the page (05/24/00, invalid field in CDB) has no WORM support.
+    Drive old = drive_on(e, [](const detail::Command& c) -> std::optional<detail::Completion> {
+        if (c.cdb[0] != 0x5A) {
+            return std::nullopt;
+        }
+        scsi::Sense s;
+        s.key = scsi::illegal_request;
+        s.asc = 0x24;
+        return detail::Completion{detail::status_check_condition, 0, scsi::encode_fixed_sense(s)};
+    });
+    CHECK_FALSE(old.medium_is_worm());
 }
