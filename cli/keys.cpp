@@ -475,8 +475,11 @@ int run_keys_rotate(const KeysOptions& o) {
         if (r.deactivated) {
             print_note("generation " + r.deactivated->to_string() + " is deactivated (it still decrypts)");
         }
-        print_note("escrowed first in bundle " + r.bundle.path.string() + " (digest " + r.bundle.digest + ")" +
-                   (o.out ? ", copied to " + o.out->string() : ""));
+        print_note("escrowed first in bundle " + r.bundle.path.string() + " (digest " + r.bundle.digest + ")");
+        if (r.offsite) {
+            print_note("the bundle for off site, made after the activation: " + o.out->string() + " (digest " +
+                       r.offsite->digest + ")");
+        }
         print_note("next: copy the bundle off site with this week's tapes");
         return exit_ok;
     });

@@ -418,6 +418,10 @@ KeyStore::Rotation KeyStore::rotate(Rng& rng, std::time_t now, const std::option
         throw Error(Errc::state, "this home has no escrow key, so a new generation could not be escrowed",
                     "run the escrow ceremony first: `tapekey ceremony --threshold K --custodian NAME ...`");
     }
+    if (bundle_out && fs::exists(*bundle_out)) {  // refused before anything changes
+        throw Error(Errc::exists, bundle_out->string() + " already exists",
+                    "name a new file for the bundle; nothing was changed");
+    }
     Rotation r;
     const Generation* old = m_keyring.active();
     if (old != nullptr) {
@@ -426,11 +430,18 @@ KeyStore::Rotation KeyStore::rotate(Rng& rng, std::time_t now, const std::option
     r.created = m_keyring.create(rng, now).id;
     save(rng);
     note("generation.create", {{"generation", r.created.to_string()}});
-    r.bundle = export_bundle(rng, now, bundle_out, Overwrite::no);
+    // Escrowed before it is used: the home's bundle holds it, pre-active.
+    r.bundle = export_bundle(rng, now, std::nullopt, Overwrite::no);
     m_keyring.activate(r.created, now);
     save(rng);
     note("generation.activate", {{"generation", r.created.to_string()},
                                  {"previous", r.deactivated ? r.deactivated->to_string() : "-"}});
+    if (bundle_out) {
+        // The copy that leaves the server is made after the activation, so
+        // a restore from it has this generation active (a restore from the
+        // pre-activation bundle would leave no generation active).
+        r.offsite = export_bundle(rng, now, bundle_out, Overwrite::no);
+    }
     return r;
 }
 

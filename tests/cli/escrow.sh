@@ -114,6 +114,20 @@ expect_err_has "this home has no escrow key to replace"
 run log verify --home home --auditor-key auditor.key; expect_rc 0
 expect_out_has "every mac checked with the auditor key"
 
+# The bundle a rotation sends off site restores with the new generation
+# active (it is made after the activation); an existing file is refused
+# before anything changes.
+run keys rotate --home home --bundle-out b3.tkb
+expect_rc 1
+expect_err_has "b3.tkb already exists"
+[ "$("$TAPEKEY" keys list --home home --json | grep -o '"id"' | wc -l)" = 1 ] || fail "a refused rotation made a generation"
+run keys rotate --home home --bundle-out rot.tkb; expect_rc 0
+new_gen=$(sed -n 's/^new generation \([0-9A-Z-]*\) is active$/\1/p' <<<"$ERR$OUT")
+[ -n "$new_gen" ] || fail "no new generation reported"
+run restore --home r8 --bundle rot.tkb repenv/share-1-Carol.pdf repenv/share-3-Heidi.pdf
+expect_rc 0
+expect_err_has "restored 2 generations into r8; active: $new_gen"
+
 # The interactive ceremony: the checklist at a terminal.
 command -v python3 >/dev/null || fail "python3 is needed for the terminal test"
 "$TAPEKEY" init --home ih >/dev/null 2>&1

@@ -119,9 +119,12 @@ public:
     struct Rotation {
         GenerationId created;
         std::optional<GenerationId> deactivated;
-        BundleExport bundle;
+        BundleExport bundle;                 // made before the activation (in the home)
+        std::optional<BundleExport> offsite;  // made after it, copied to bundle_out
     };
-    // keys rotate: a new generation, escrowed, then activated.
+    // keys rotate: a new generation, escrowed, then activated; with
+    // bundle_out, a second bundle made after the activation is copied there
+    // (a restore from it has the new generation active).
     Rotation rotate(Rng& rng, std::time_t now, const std::optional<std::filesystem::path>& bundle_out);
 
     // State changes by id text (grouped, ungrouped or a unique prefix);
