@@ -16,6 +16,7 @@
 #include "audit/verifier.h"
 #include "crypto.h"
 #include "support/fixed_rng.h"
+#include "support/unit.h"
 #include "support/vectors.h"
 #include "tapekey/audit_log.h"
 #include "tapekey/config.h"
@@ -28,14 +29,7 @@ using tapekey::SecretBytes;
 
 namespace {
 
-struct TempDir {
-    fs::path path;
-    TempDir() {
-        std::string t = (fs::temp_directory_path() / "tapekey-log-test-XXXXXX").string();
-        path = ::mkdtemp(t.data());
-    }
-    ~TempDir() { fs::remove_all(path); }
-};
+using tapekey::test::TempDir;
 
 std::span<const std::uint8_t> bytes(std::string_view s) {
     return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()};

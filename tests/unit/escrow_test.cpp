@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "support/fixed_rng.h"
+#include "support/unit.h"
 #include "tapekey/bundle.h"
 #include "tapekey/error.h"
 #include "tapekey/escrow.h"
@@ -18,15 +19,8 @@ using tapekey::GenerationState;
 
 namespace {
 
-struct TempHome {
-    fs::path dir;
-    TempHome() {
-        std::string t = (fs::temp_directory_path() / "tapekey-home-XXXXXX").string();
-        dir = ::mkdtemp(t.data());
-    }
-    ~TempHome() { fs::remove_all(dir); }
-    tapekey::Home home() const { return tapekey::Home::locate(dir); }
-};
+using tapekey::test::code_of;
+using tapekey::test::TempDir;
 
 tapekey::EscrowPublic make_escrow(tapekey::Rng& rng, const tapekey::SecretBytes& priv,
                                   std::vector<tapekey::Share>& shares) {
@@ -43,16 +37,6 @@ tapekey::EscrowPublic make_escrow(tapekey::Rng& rng, const tapekey::SecretBytes&
         e.custodians.push_back({names[s.index - 1], tapekey::share_commitment(s)});
     }
     return e;
-}
-
-Errc code_of(const std::function<void()>& f) {
-    try {
-        f();
-    } catch (const tapekey::Error& e) {
-        return e.code();
-    }
-    FAIL("no error");
-    return Errc::usage;
 }
 
 }  // namespace
@@ -133,8 +117,8 @@ TEST_CASE("generation transitions follow SP 800-57") {
 }
 
 TEST_CASE("keyring: round trip, lifecycle rules, wrong machine key, tampering, newer format") {
-    TempHome t;
-    const auto home = t.home();
+    TempDir t;
+    const auto home = tapekey::Home::locate(t.path);
     tapekey::test::CountingRng rng(3);
     tapekey::create_machine_key(home, rng, nullptr);
     const auto mk = tapekey::load_machine_key(home, [] { return tapekey::SecretBytes(); });
@@ -196,8 +180,8 @@ TEST_CASE("keyring: round trip, lifecycle rules, wrong machine key, tampering, n
 }
 
 TEST_CASE("machine key under a passphrase") {
-    TempHome t;
-    const auto home = t.home();
+    TempDir t;
+    const auto home = tapekey::Home::locate(t.path);
     tapekey::test::CountingRng rng(4);
     const std::string p = "correct horse battery staple";
     const auto pass = tapekey::SecretBytes::copy_of({reinterpret_cast<const std::uint8_t*>(p.data()), p.size()});

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "support/unit.h"
 #include "tapekey/error.h"
 #include "tapekey/files.h"
 
@@ -13,14 +14,7 @@ using tapekey::Errc;
 
 namespace {
 
-struct TempDir {
-    fs::path path;
-    TempDir() {
-        std::string t = (fs::temp_directory_path() / "tapekey-test-XXXXXX").string();
-        path = ::mkdtemp(t.data());
-    }
-    ~TempDir() { fs::remove_all(path); }
-};
+using tapekey::test::TempDir;
 
 std::span<const std::uint8_t> bytes(const std::string& s) {
     return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()};
@@ -97,4 +91,21 @@ TEST_CASE("a failed replacement keeps the previous file") {
     }
     ::chmod(d.path.c_str(), 0700);
     CHECK(tapekey::read_text_file(f, 100) == "old");
+}
+
+TEST_CASE("remove_file removes a file, accepts one already gone, and refuses a folder") {
+    TempDir d;
+    const auto f = d.path / "bundle.tkb";
+    tapekey::write_file(f, bytes("sealed"), tapekey::FileMode::public_, tapekey::Overwrite::no);
+    tapekey::remove_file(f);
+    CHECK_FALSE(fs::exists(f));
+    tapekey::remove_file(f);  // already gone
+    fs::create_directory(d.path / "sub");
+    try {
+        tapekey::remove_file(d.path / "sub");
+        FAIL("removed a folder");
+    } catch (const tapekey::Error& e) {
+        CHECK(std::string(e.what()).find("cannot remove") != std::string::npos);
+    }
+    CHECK(fs::is_directory(d.path / "sub"));
 }
