@@ -536,13 +536,27 @@ int run_keys_destroy(const KeysOptions& o) {
                         "nothing was destroyed");
         }
         SystemRng rng;
-        ks.destroy(o.generation, std::time(nullptr));
-        ks.save(rng);
+        const auto d = ks.destroy(o.generation, rng, std::time(nullptr));
         log_warnings(ks);
-        print_note("generation " + id.to_string() + " is destroyed: its key is erased from the keyring and "
-                   "from every bundle exported from now on");
-        print_warning("bundles exported before still hold it sealed: the erasure is complete when those copies "
-                      "are destroyed, or after an escrow rotation whose old envelopes are destroyed");
+        print_note("generation " + id.to_string() +
+                   (d.already_destroyed ? " was already destroyed; " : " is destroyed; ") +
+                   "erased here from keyring, keyring.prev and " + std::to_string(d.removed.size()) +
+                   " bundle(s) in " + ks.home().bundles().string());
+        if (d.bundle) {
+            print_note("new bundle without it: " + d.bundle->path.string() + " (digest " + d.bundle->digest +
+                       "): copy it off site");
+        }
+        std::string list;
+        for (const auto& b : d.removed) {
+            list += (list.empty() ? "" : ", ") + b.digest + " (made " + when(b.created) + " UTC)";
+        }
+        if (list.empty() && !d.first_bundle.empty()) {
+            list = d.first_bundle + " (the first that held it) and every one made after it before this destroy";
+        }
+        if (!list.empty()) {
+            print_warning("bundles made before still hold it: digest " + list +
+                          "; destroy every off-site copy of these and their recovery sheets");
+        }
         return exit_ok;
     });
 }

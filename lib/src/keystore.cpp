@@ -464,13 +464,83 @@ GenerationId KeyStore::compromise(std::string_view gen, const std::string& reaso
     return id;
 }
 
-GenerationId KeyStore::destroy(std::string_view gen, std::time_t now) {
+namespace {
+
+// The bundles in HOME/bundles/ that hold generation `id`, oldest first.
+// Matched by the id parsed from each generation item's metadata
+// (recovery-bundle.md section 2), never by a substring.
+std::vector<KeyStore::RemovedBundle> bundles_holding(const Home& home, const GenerationId& id) {
+    std::vector<KeyStore::RemovedBundle> found;
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(home.bundles(), ec)) {
+        if (e.path().extension() != ".tkb" || !e.is_regular_file()) {
+            continue;
+        }
+        const std::string name = e.path().string();
+        try {
+            const SecretBytes raw = read_secret_file(e.path(), max_bundle_file);
+            const Bundle b = Bundle::parse(raw.expose(), name);
+            for (const auto& item : b.items) {
+                if (item.type == BundleItemType::generation &&
+                    Keyring::parse_metadata(item.metadata, name).id == id) {
+                    found.push_back({e.path(), b.digest(), b.created});
+                    break;
+                }
+            }
+        } catch (const Error& err) {
+            throw Error(err.code(), err.what(),
+                        "it may hold the key: move it out of " + home.bundles().string() +
+                            " (and destroy it if it is a bundle), then run keys destroy again; nothing was changed");
+        }
+    }
+    if (ec && ec != std::errc::no_such_file_or_directory) {
+        throw Error(Errc::io, home.bundles().string() + ": cannot list the folder: " + ec.message());
+    }
+    std::sort(found.begin(), found.end(), [](const auto& a, const auto& b) {
+        return a.created != b.created ? a.created < b.created : a.path < b.path;
+    });
+    return found;
+}
+
+}  // namespace
+
+KeyStore::Destruction KeyStore::destroy(std::string_view gen, Rng& rng, std::time_t now) {
+    Destruction d;
     const Generation& g = m_keyring.find(gen);
-    const GenerationId id = g.id;
+    d.generation = g.id;
     const std::string from = to_string(g.state);
-    m_keyring.destroy(id, now);
-    note("generation.state", {{"generation", id.to_string()}, {"from", from}, {"to", "destroyed"}});
-    return id;
+    d.already_destroyed = g.state == GenerationState::destroyed;
+    d.first_bundle = g.bundle;
+    d.removed = bundles_holding(m_home, d.generation);  // before anything changes
+    if (!d.already_destroyed) {
+        m_keyring.destroy(d.generation, now);  // refuses an active generation
+        save(rng);
+    }
+    // save() kept the keyring it replaced as keyring.prev, and that file
+    // still holds the key, wrapped under the machine key that sits beside
+    // it. Saving the same keyring once more makes keyring.prev the
+    // post-destroy keyring too. Each save writes keyring.prev, then
+    // keyring, each atomically, and keyring is the post-destroy keyring
+    // before and after (new nonces, same content), so a crash at any point
+    // leaves a keyring that opens; a crash before keyring.prev is replaced
+    // leaves the key there until keys destroy is run again.
+    save(rng);
+    // The fresh bundle before the old ones go, so that a crash in between
+    // leaves the home with a bundle of every live generation, never none.
+    if (m_escrow) {
+        d.bundle = export_bundle(rng, now, std::nullopt, Overwrite::no);
+    }
+    std::string removed;
+    for (const auto& b : d.removed) {
+        remove_file(b.path);  // fsyncs the folder
+        removed += (removed.empty() ? "" : " ") + b.digest;
+    }
+    note("generation.state", {{"generation", d.generation.to_string()},
+                              {"from", from},
+                              {"to", "destroyed"},
+                              {"bundles_removed", removed.empty() ? "-" : removed},
+                              {"bundle", d.bundle ? d.bundle->digest : "-"}});
+    return d;
 }
 
 void check_volume_name(std::string_view name) {

@@ -4,7 +4,9 @@
 # makes (one run per point), or fails that call with ENOSPC, and after each
 # run the keyring must open and be either the old state or the new one:
 # one active generation at most, and never an active generation that is not
-# in a recovery bundle.
+# in a recovery bundle. The same kill at every point of `keys destroy`
+# (and unlink) must leave a keyring that opens, and an erasure that running
+# the command again completes.
 . "$(dirname "$0")/lib.sh"
 command -v strace >/dev/null || fail "strace is needed; ./scripts/check installs it"
 # LeakSanitizer stops the world with ptrace, which cannot work under strace.
@@ -53,6 +55,60 @@ for call in write fsync rename renameat2; do
 done
 [ "$points" -ge 20 ] || fail "only $points crash points were exercised"
 
+# keys destroy, killed at every write, fsync, rename, renameat2 and unlink
+# it makes: the keyring opens with the generation deactivated or destroyed;
+# the steps keep their order (once a bundle is written or removed, the key
+# is out of keyring.prev; once an old bundle is removed, the fresh one is
+# there); and running the command again finishes the erasure: keyring.prev
+# has no key for it, no bundle in the home holds it (bundle metadata is
+# plain text), and a bundle of the live generations is there.
+cp -a pristine pd
+"$TAPEKEY" keys rotate --home pd >/dev/null 2>&1
+G1=$("$TAPEKEY" keys list --home pd --json | grep -o '"id":"[0-9A-Z-]*"' | head -n 1 | cut -d'"' -f4)
+G2=$("$TAPEKEY" keys list --home pd --json | grep -o '"id":"[0-9A-Z-]*"' | tail -n 1 | cut -d'"' -f4)
+check_destroy() {
+  local home=$1 what=$2 b added removed
+  run keys list --home "$home" --json
+  [ "$RC" -eq 0 ] || fail "$what: the keyring does not open afterwards: $ERR"
+  [ "$(matches "\"id\":\"$G1\",\"state\":\"\(deactivated\|destroyed\)\"" "$OUT")" -eq 1 ] ||
+    fail "$what: $G1 is neither deactivated nor destroyed"
+  added=$(comm -13 <(ls pd/bundles) <(ls "$home/bundles") | grep -c . || true)
+  removed=$(comm -23 <(ls pd/bundles) <(ls "$home/bundles") | grep -c . || true)
+  if [ "$added" -gt 0 ] || [ "$removed" -gt 0 ]; then
+    grep -q "^generation $G1 destroyed .* key=-$" "$home/keyring.prev" ||
+      fail "$what: the bundles changed while keyring.prev still held $G1's key"
+  fi
+  [ "$removed" -eq 0 ] || [ "$added" -gt 0 ] || fail "$what: an old bundle went before the fresh one was written"
+  run keys destroy --home "$home" "$G1" --confirm "$G1"
+  [ "$RC" -eq 0 ] || fail "$what: running keys destroy again failed: $ERR"
+  grep -q "^generation $G1 destroyed .* key=-$" "$home/keyring.prev" || fail "$what: keyring.prev holds $G1's key"
+  local live=0
+  for b in "$home"/bundles/*.tkb; do
+    ! grep -a -q "generation $G1 " "$b" || fail "$what: $b still holds $G1"
+    if grep -a -q "generation $G2 " "$b"; then live=$((live + 1)); fi
+  done
+  [ "$live" -ge 1 ] || fail "$what: no bundle of the live generation is left"
+  CHECKS=$((CHECKS + 1))
+}
+destroyed=0
+for call in write fsync rename renameat2 unlink; do
+  for n in $(seq 1 80); do
+    rm -rf h && cp -a pd h
+    set +e
+    (strace -f -o /dev/null -e trace="$call" -e inject="$call":signal=SIGKILL:when="$n" \
+      "$TAPEKEY" keys destroy --home h "$G1" --confirm "$G1" >/dev/null 2>&1)
+    rc=$?
+    set -e
+    if [ "$rc" -eq 0 ]; then
+      break
+    fi
+    [ "$rc" -eq 137 ] || fail "destroy, $call #$n: expected the process to be killed, got exit $rc"
+    check_destroy h "destroy killed at $call #$n"
+    destroyed=$((destroyed + 1))
+  done
+done
+[ "$destroyed" -ge 20 ] || fail "only $destroyed crash points of keys destroy were exercised"
+
 # A full disk at every write: either refused with a clear message and the
 # state kept, or (a write of the key-use log, with log.fail_closed off)
 # carried on with a warning that says the log was not written.
@@ -60,7 +116,7 @@ done
 # to a pipe and aborts when that write fails with anything but EFAULT. The
 # release build runs this part.)
 if ldd "$TAPEKEY" | grep libasan >/dev/null; then  # not grep -q: pipefail and SIGPIPE
-  echo "keyring_crash: killed at $points points (full-disk part runs in the release build only)"
+  echo "keyring_crash: killed at $points points, keys destroy at $destroyed (full-disk part runs in the release build only)"
   done_ok
   exit 0
 fi
@@ -90,5 +146,5 @@ for n in $(seq 1 "${#fds[@]}"); do
   check h "ENOSPC at write #$n"
   full=$((full + 1))
 done
-echo "keyring_crash: killed at $points points and failed $full writes with ENOSPC; the keyring always opened"
+echo "keyring_crash: killed at $points points, keys destroy at $destroyed, and failed $full writes with ENOSPC; the keyring always opened"
 done_ok

@@ -131,7 +131,31 @@ public:
     // each saved at once. Return the generation's full id.
     GenerationId retire(std::string_view gen, std::time_t now);
     GenerationId compromise(std::string_view gen, const std::string& reason, std::time_t now);
-    GenerationId destroy(std::string_view gen, std::time_t now);
+
+    // keys destroy: crypto-erase (NIST SP 800-88 Rev. 1, cryptographic
+    // erase) of a pre-active, deactivated or compromised generation on this
+    // server, saved at once. In order, each step crash-safe: the key leaves
+    // the keyring, then keyring.prev; a fresh bundle of the live
+    // generations is exported into the home (when it has an escrow key);
+    // then every HOME/bundles/*.tkb that holds the generation is removed.
+    // A bundle there that cannot be read refuses before anything changes.
+    // An already destroyed generation is not an error: the steps after the
+    // keyring change run again, finishing an erasure a crash interrupted.
+    // Copies outside the home (off-site bundles, printed sheets) are the
+    // caller's to destroy: `removed` names them by digest.
+    struct RemovedBundle {
+        std::filesystem::path path;
+        std::string digest;
+        std::time_t created = 0;
+    };
+    struct Destruction {
+        GenerationId generation;
+        bool already_destroyed = false;
+        std::string first_bundle;            // the keyring's record: the first bundle that held it
+        std::vector<RemovedBundle> removed;  // oldest first
+        std::optional<BundleExport> bundle;  // the fresh bundle
+    };
+    Destruction destroy(std::string_view gen, Rng& rng, std::time_t now);
 
     void save(Rng& rng);
 
