@@ -13,6 +13,7 @@ class Session:
     def __init__(self, argv, timeout=30):
         self.timeout = timeout
         self.seen = b""
+        self.transcript = b""  # everything the command printed, for logs
         self.pid, self.fd = pty.fork()
         if self.pid == 0:
             os.execv(argv[0], argv)
@@ -28,9 +29,11 @@ class Session:
             r, _, _ = select.select([self.fd], [], [], 0.2)
             if r:
                 try:
-                    self.seen += os.read(self.fd, 4096)
+                    chunk = os.read(self.fd, 4096)
                 except OSError:
                     break
+                self.seen += chunk
+                self.transcript += chunk
         sys.exit(f"FAIL: expected {pattern!r}, got {self.seen.decode(errors='replace')!r}")
 
     def send(self, line):
