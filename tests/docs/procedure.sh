@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# tests/docs/procedure.sh TAPEKEY: runs every command of
+# tests/docs/procedure.sh TAPEKEY [DOC]: runs every command of
 # docs/escrow-procedure.md, in the document's order, on an emulated HP
 # LTO-4 drive, so the procedure and the program cannot drift apart.
 #
@@ -23,7 +23,7 @@
 set -euo pipefail
 TAPEKEY=$(realpath "$1")
 HERE=$(cd "$(dirname "$0")" && pwd)
-DOC=$HERE/../../docs/escrow-procedure.md
+DOC=$(realpath "${2:-$HERE/../../docs/escrow-procedure.md}")   # another document: the runner's own test
 PRELOAD=$(realpath "$(dirname "$TAPEKEY")/../emu/libtapeemu-preload.so")
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
@@ -37,8 +37,8 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 
 # --- the document, cut into steps ------------------------------------------
 mkdir steps
-awk -v out="$WORK/steps" '
-  function die(m) { print "FAIL: docs/escrow-procedure.md, line " NR ": " m > "/dev/stderr"; bad = 1; exit 1 }
+awk -v out="$WORK/steps" -v doc="$(basename "$DOC")" '
+  function die(m) { print "FAIL: " doc ", line " NR ": " m > "/dev/stderr"; bad = 1; exit 1 }
   /^<!-- step: / {
     if (mark != "") die("a step mark not followed by a ```sh block")
     mark = $0; sub(/^<!-- step: /, "", mark); sub(/ *-->$/, "", mark); next
@@ -53,7 +53,7 @@ awk -v out="$WORK/steps" '
   /^```/ && inblock { inblock = 0; if (file != "") close(file); file = ""; mark = ""; skip = 0; next }
   inblock && file != "" { print > file; next }
   mark != "" && !/^$/ { die("a step mark not followed by a ```sh block") }
-  END { if (!bad && n == 0) { print "FAIL: no steps in docs/escrow-procedure.md" > "/dev/stderr"; exit 1 } }
+  END { if (!bad && n == 0) { print "FAIL: no steps in " doc > "/dev/stderr"; exit 1 } }
 ' "$DOC"
 
 step_names() { for f in steps/*; do f=${f#steps/}; f=${f#* }; echo "${f%% *}"; done; }
@@ -64,7 +64,7 @@ step_names() { for f in steps/*; do f=${f#steps/}; f=${f#* }; echo "${f%% *}"; d
 
 for hook in $(declare -F | awk '{ print $3 }' | grep -E '^(before|after|answers)_'); do
   step=${hook#*_}
-  step_names | tr - _ | grep -qx "$step" || fail "$hook: docs/escrow-procedure.md has no step ${step//_/-}"
+  step_names | tr - _ | grep -qx "$step" || fail "$hook: $(basename "$DOC") has no step ${step//_/-}"
 done
 
 # --- run ---------------------------------------------------------------------
