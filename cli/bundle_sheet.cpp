@@ -20,6 +20,10 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// A typed sheet: 600 parts of 375 characters with separators fit in a
+// third of this (the text is read through secure memory).
+constexpr std::size_t max_typed_sheet = 512u << 10;
+
 std::vector<std::uint8_t> read_bytes(const fs::path& file) {
     const std::string s = read_text_file(file, max_bundle_file);
     return {s.begin(), s.end()};
@@ -31,7 +35,7 @@ std::size_t collect(BundleAssembler& a, const std::vector<fs::path>& files, int 
     std::size_t problems = 0;
     for (const auto& f : files) {
         const std::vector<PartReading> got =
-            is_scan(f) ? a.add_scan(scan_file(f, dpi)) : a.add_text(read_text_file(f, max_bundle_file * 2), f.string());
+            is_scan(f) ? a.add_scan(scan_file(f, dpi)) : a.add_text(read_text_file(f, max_typed_sheet), f.string());
         for (const auto& r : got) {
             if (r.problem.empty()) {
                 if (verbose) {

@@ -219,6 +219,4 @@ TEST_CASE("typed text with a typo: the part and the line are named, the others s
     CHECK(r[1].problem == "part 2 of 7, line 4 has a typo (the check character at the end of the line does not match)");
     CHECK(r[2].problem.empty());
     CHECK(a.missing() == std::vector<unsigned>{2, 4, 5, 6, 7});
-    CHECK_FALSE(tapekey::looks_like_part("10C2 G282 6HBZ"));
-    CHECK(tapekey::looks_like_part("# comment\n tkb1 000G"));
 }

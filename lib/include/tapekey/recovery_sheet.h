@@ -58,10 +58,6 @@ std::vector<SheetPart> split_bundle(std::span<const std::uint8_t> bundle);
 // header), unsupported (another version).
 SheetPart decode_part(std::string_view text);
 
-// Whether `text` looks like a part rather than a share or anything else:
-// its first three characters, after separators and comments, are TKB.
-bool looks_like_part(std::string_view text);
-
 // The QR code of a part as the sheet draws it.
 QrSymbol part_qr(const SheetPart& part);
 

@@ -1,7 +1,6 @@
 // The recovery sheet's parts and their reassembly
 // (docs/spec/recovery-sheet.md sections 2, 3 and 5).
 #include <algorithm>
-#include <cctype>
 
 #include "base32.h"
 #include "checked_text.h"
@@ -215,31 +214,6 @@ std::vector<SheetPart> split_bundle(std::span<const std::uint8_t> bundle) {
 SheetPart decode_part(std::string_view text) {
     const SecretBytes v = values_of(text);
     return read_part(v.expose());
-}
-
-bool looks_like_part(std::string_view text) {
-    std::string first;
-    bool comment = false, line_start = true;
-    for (const char c : text) {
-        if (c == '\n') {
-            line_start = true;
-            comment = false;
-            continue;
-        }
-        if (comment || c == ' ' || c == '\t' || c == '\r' || c == '-') {
-            continue;
-        }
-        if (line_start && c == '#') {
-            comment = true;
-            continue;
-        }
-        line_start = false;
-        first += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-        if (first.size() == 3) {
-            break;
-        }
-    }
-    return first == prefix;
 }
 
 QrSymbol part_qr(const SheetPart& part) {
