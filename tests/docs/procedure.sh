@@ -10,11 +10,16 @@
 #                                 answers_NAME gives the people's answers;
 #   <!-- step: NAME exit=N -->    the block must exit with status N;
 #   <!-- not run: REASON -->      a block the test cannot run (installing
-#                                 packages, a printer), with the reason.
+#                                 packages, a printer), with the reason;
+#   <!-- output -->               before a ```text block after a step: the
+#                                 step's output as the reader sees it; each
+#                                 line but "..." must be printed, in order
+#                                 (ids and the sandbox's folders aside).
 # A shell block without a mark fails the test, and so does a hook below
 # whose step is not in the document.
 #
-# What a step prints on standard output is in $STEP_OUT for its after hook.
+# What a step prints (standard output and error) is in $STEP_OUT for its
+# after hook.
 # This file plays the world around the commands: before_NAME and
 # after_NAME insert cartridges, write blocks through the SG_IO path, carry
 # printed envelopes to the safe and scan them, lose the server. They set
@@ -44,6 +49,13 @@ awk -v out="$WORK/steps" -v doc="$(basename "$DOC")" '
     mark = $0; sub(/^<!-- step: /, "", mark); sub(/ *-->$/, "", mark); next
   }
   /^<!-- not run: .+-->$/ { skip = 1; next }
+  /^<!-- output -->$/ {
+    if (n == 0) die("an output mark before any step")
+    expect = 1; next
+  }
+  /^```text$/ && expect { intext = 1; file = sprintf("%s/%03d.expected", out, n); printf "" > file; next }
+  /^```/ && intext { intext = 0; expect = 0; close(file); file = ""; next }
+  intext { print > file; next }
   /^```sh$/ {
     if (mark == "" && !skip) die("a shell block with neither a step mark nor a not-run reason")
     inblock = 1
@@ -56,7 +68,7 @@ awk -v out="$WORK/steps" -v doc="$(basename "$DOC")" '
   END { if (!bad && n == 0) { print "FAIL: no steps in " doc > "/dev/stderr"; exit 1 } }
 ' "$DOC"
 
-step_names() { for f in steps/*; do f=${f#steps/}; f=${f#* }; echo "${f%% *}"; done; }
+step_names() { for f in steps/*\ *; do f=${f#steps/}; f=${f#* }; echo "${f%% *}"; done; }
 
 # --- the world ---------------------------------------------------------------
 # shellcheck source=world.sh
@@ -70,9 +82,9 @@ done
 # --- run ---------------------------------------------------------------------
 current=
 set -a   # every variable a step sets reaches the terminal steps' shells too
-trap 'echo "FAIL: step $current: the command above failed" >&2' ERR
+trap 'cat "$WORK/out/$current" 2>/dev/null; echo "FAIL: step $current: the command above failed" >&2' ERR
 count=0
-for f in steps/*; do
+for f in steps/*\ *; do
   spec=${f#steps/}; spec=${spec#* }
   name=${spec%% *}; attrs=" ${spec#"$name"} "
   fn=${name//-/_}
@@ -91,17 +103,22 @@ for f in steps/*; do
   elif [[ $attrs =~ \ exit=([0-9]+)\  ]]; then
     want=${BASH_REMATCH[1]}
     set +e
-    (set -e; . "$f") > "$WORK/out/$name"
+    (set -e; . "$f") > "$WORK/out/$name" 2>&1
     rc=$?
     cat "$WORK/out/$name"
     set -e
     [ "$rc" -eq "$want" ] || fail "step $name exited with $rc, the document says $want"
   else
     current=$name
-    . "$f" > "$WORK/out/$name"   # errexit applies inside (never `. "$f" || ...`, which would switch it off)
+    . "$f" > "$WORK/out/$name" 2>&1   # errexit applies inside (never `. "$f" || ...`, which would switch it off)
     cat "$WORK/out/$name"
   fi
-  STEP_OUT=$(cat "$WORK/out/$name")   # what the step printed on standard output, for after_$fn
+  STEP_OUT=$(cat "$WORK/out/$name")   # what the step printed, for after_$fn
+  expected=${f%% *}.expected
+  if [ -f "$expected" ]; then   # the document shows this step's output: it must be what was printed
+    python3 "$HERE/same_output.py" "$expected" "$WORK/out/$name" "$WORK/.places" ||
+      fail "step $name printed what $(basename "$DOC") does not show (above)"
+  fi
   if declare -F "after_$fn" >/dev/null; then "after_$fn"; fi
   count=$((count + 1))
 done

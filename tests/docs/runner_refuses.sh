@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # tests/docs/runner_refuses.sh TAPEKEY: the procedure runner refuses a
 # document it could not run whole: a shell block without a step mark, a
-# mark without a block, and a world hook whose step is gone.
+# mark without a block, a world hook whose step is gone, and a step whose
+# output is not what the document shows.
 set -euo pipefail
 TAPEKEY=$1
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -22,4 +23,8 @@ expect_refusal dangling "a step mark not followed by a"
 # The world's hooks name steps (setup, ceremony-a, ...) this document lacks.
 printf '# doc\n\n<!-- step: renamed -->\n```sh\ntapekey --version\n```\n' > "$WORK/renamed.md"
 expect_refusal renamed "renamed.md has no step"
-echo "runner_refuses: 3 documents refused"
+# The real document with one line of the ceremony's output changed.
+sed 's/^checked 10 of 10 groups/checked 9 of 10 groups/' "$HERE/../../docs/escrow-procedure.md" > "$WORK/drifted.md"
+grep -q '^checked 9 of 10' "$WORK/drifted.md" || { echo "FAIL: the document no longer shows the line this test changes"; exit 1; }
+expect_refusal drifted "step ceremony-a printed what drifted.md does not show"
+echo "runner_refuses: 4 documents refused"

@@ -48,12 +48,13 @@ share_answers() {  # share_answers PDF...: a terminal's prompts and the lines ty
     [ "$l" -gt 0 ] || fail "no share text found on $pdf"
   done
 }
-checklist_answers() {  # checklist_answers NAME...: the ceremony checklist with these custodians present
-  local c i=0
+checklist_answers() {  # checklist_answers N NAME...: the ceremony checklist, these custodians present, bags TEB-N001...
+  local c i=0 series=$1
+  shift
   for c in "$@"; do printf 'is custodian %s present\t%s\n' "$c" yes; done
   for c in "$@"; do
     i=$((i + 1))
-    printf '(?s)share %d for %s.*?bag serial: \tTEB-%d%03d\n' "$i" "$c" "$RANDOM" "$i"
+    printf '(?s)share %d for %s.*?bag serial: \tTEB-%d%03d\n' "$i" "$c" "$series" "$i"
     printf 'handed to %s\tyes\n' "$c"
   done
 }
@@ -69,6 +70,10 @@ after_setup() {
   RECOVERY=$WORK/shm/recovery
   DRILL=$WORK/shm/drill
   mkdir -p "$WORK/server/var/lib" "$OFFSITE" "$AUDITOR" "$WORK/shm" "$HOME"
+  # The document's places for the sandbox's, in the output it shows.
+  printf '%s\t%s\n' "$TAPEKEY_HOME" /var/lib/tapekey "$WORK/new-server/var/lib/tapekey" /var/lib/tapekey \
+    "$CEREMONY" /dev/shm/ceremony "$RECOVERY" /dev/shm/recovery "$DRILL" /dev/shm/drill "$OFFSITE" /media/offsite \
+    "$AUDITOR" /media/auditor "emu:$HOME/rehearsal/drive.emu" /dev/sg3 > "$WORK/.places"
 }
 after_rehearsal_drive() {
   [ "$DRIVE" = "emu:$HOME/rehearsal/drive.emu" ] || fail "the rehearsal drive is not where the document says"
@@ -84,7 +89,7 @@ after_rehearsal_drive() {
 }
 
 # --- 5.2 Ceremony A ------------------------------------------------------------
-answers_ceremony_a() { checklist_answers Alice Bob Carol Dan Erin; }
+answers_ceremony_a() { checklist_answers 1 Alice Bob Carol Dan Erin; }
 after_ceremony_a() {
   [ "$(ls "$CEREMONY"/share-*.pdf | wc -l)" = 5 ] || fail "the ceremony did not write five envelopes"
   [ "$(stat -c %a "$CEREMONY"/share-2-Bob.pdf)" = 600 ] || fail "an envelope is not mode 0600"
@@ -147,14 +152,14 @@ before_ceremony_b_check() { cartridge A00001; }
 after_ceremony_b_check() { reads_back A00001; }
 
 # --- 5.7 Ceremony C ---------------------------------------------------------------------------
-answers_ceremony_c() { checklist_answers Alice Bob Carol Dan Frank; }
+answers_ceremony_c() { checklist_answers 2 Alice Bob Carol Dan Frank; }
 after_ceremony_c() { paper ceremony-c; }
 after_ceremony_c_after() {
   [ "$(ls "$RECOVERY" | wc -l)" = 0 ] || fail "scans left after shredding"
 }
 
 # --- 5.8 key loss: a fire takes three envelopes -----------------------------------------------
-answers_escrow_replace() { checklist_answers Alice Bob Carol Dan Frank; }
+answers_escrow_replace() { checklist_answers 3 Alice Bob Carol Dan Frank; }
 after_escrow_replace() { paper replaced; }
 
 # --- 5.9 destroy ------------------------------------------------------------------------------
