@@ -35,24 +35,38 @@ check() {
   CHECKS=$((CHECKS + 1))
 }
 
-points=0
-for call in write fsync rename renameat2; do
-  for n in $(seq 1 60); do
-    rm -rf h && cp -a pristine h
-    set +e
-    # (strace re-raises the tracee's SIGKILL on itself: exit 137)
-    (strace -f -o /dev/null -e trace="$call" -e inject="$call":signal=SIGKILL:when="$n" \
-      "$TAPEKEY" keys rotate --home h >/dev/null 2>&1)
-    rc=$?
-    set -e
-    if [ "$rc" -eq 0 ]; then
-      break  # fewer than n such calls: every point of this call was covered
-    fi
-    [ "$rc" -eq 137 ] || fail "$call #$n: expected the process to be killed, got exit $rc"
-    check h "killed at $call #$n"
-    points=$((points + 1))
+# kill_each SOURCE CHECK MAX CALL... -- ARGS...: for every CALL and every
+# n until a run finishes, copies SOURCE to h and runs `tapekey ARGS` killed
+# by strace at its n-th CALL (at most MAX), then runs CHECK h WHAT on what
+# is left. KILLED counts the points exercised.
+kill_each() {
+  local source=$1 check=$2 max=$3 call n rc
+  shift 3
+  local calls=()
+  while [ "$1" != -- ]; do calls+=("$1"); shift; done
+  shift
+  KILLED=0
+  for call in "${calls[@]}"; do
+    for n in $(seq 1 "$max"); do
+      rm -rf h && cp -a "$source" h
+      set +e
+      # (strace re-raises the tracee's SIGKILL on itself: exit 137)
+      (strace -f -o /dev/null -e trace="$call" -e inject="$call":signal=SIGKILL:when="$n" \
+        "$TAPEKEY" "$@" >/dev/null 2>&1)
+      rc=$?
+      set -e
+      if [ "$rc" -eq 0 ]; then
+        break  # fewer than n such calls: every point of this call was covered
+      fi
+      [ "$rc" -eq 137 ] || fail "$1 $2, $call #$n: expected the process to be killed, got exit $rc"
+      "$check" h "$1 $2 killed at $call #$n"
+      KILLED=$((KILLED + 1))
+    done
   done
-done
+}
+
+kill_each pristine check 60 write fsync rename renameat2 -- keys rotate --home h
+points=$KILLED
 [ "$points" -ge 20 ] || fail "only $points crash points were exercised"
 
 # keys destroy, killed at every write, fsync, rename, renameat2 and unlink
@@ -90,23 +104,8 @@ check_destroy() {
   [ "$live" -ge 1 ] || fail "$what: no bundle of the live generation is left"
   CHECKS=$((CHECKS + 1))
 }
-destroyed=0
-for call in write fsync rename renameat2 unlink; do
-  for n in $(seq 1 80); do
-    rm -rf h && cp -a pd h
-    set +e
-    (strace -f -o /dev/null -e trace="$call" -e inject="$call":signal=SIGKILL:when="$n" \
-      "$TAPEKEY" keys destroy --home h "$G1" --confirm "$G1" >/dev/null 2>&1)
-    rc=$?
-    set -e
-    if [ "$rc" -eq 0 ]; then
-      break
-    fi
-    [ "$rc" -eq 137 ] || fail "destroy, $call #$n: expected the process to be killed, got exit $rc"
-    check_destroy h "destroy killed at $call #$n"
-    destroyed=$((destroyed + 1))
-  done
-done
+kill_each pd check_destroy 80 write fsync rename renameat2 unlink -- keys destroy --home h "$G1" --confirm "$G1"
+destroyed=$KILLED
 [ "$destroyed" -ge 20 ] || fail "only $destroyed crash points of keys destroy were exercised"
 
 # A full disk at every write: either refused with a clear message and the
