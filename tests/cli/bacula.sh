@@ -16,10 +16,7 @@ last_entry() {  # last_entry EVENT: the newest entry of that type, as `log show`
 }
 expect_last_has() { grep -qF -- "$1" <<<"$LAST" || fail "the last entry lacks: $1 ($LAST)"; CHECKS=$((CHECKS + 1)); }
 
-run init --home home; expect_rc 0
-run ceremony --home home -k 2 --custodian A --custodian B --administrator Ann --witness Walt --out env \
-  --non-interactive
-expect_rc 0
+home_with_escrow home
 G1=$(sed -n 's/^first tape-key generation \([0-9A-Z-]*\) is active$/\1/p' <<<"$ERR")
 [ -n "$G1" ] || fail "no first generation reported"
 run emu create "$DRIVE"; expect_rc 0

@@ -4,10 +4,7 @@
 # previous state. The log is made unwritable with `chattr +i` (root) or,
 # where that is not possible, a read-only log folder (non-root).
 . "$(dirname "$0")/lib.sh"
-run init --home home; expect_rc 0
-run ceremony --home home -k 2 --custodian A --custodian B --administrator Ann --witness Walt --out env \
-  --non-interactive
-expect_rc 0
+home_with_escrow home
 run emu create "emu:$WORK/d.emu"; expect_rc 0
 run emu insert "emu:$WORK/d.emu" --cartridge T1; expect_rc 0
 printf '[log]\nfail_closed = true\n' >> home/config

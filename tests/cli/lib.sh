@@ -41,4 +41,12 @@ expect_out() { [ "$OUT" = "$1" ] || fail "stdout is not: $1"; CHECKS=$((CHECKS +
 expect_err_has() { grep -qF -- "$1" <<<"$ERR" || fail "stderr lacks: $1"; CHECKS=$((CHECKS + 1)); }
 expect_out_has() { grep -qF -- "$1" <<<"$OUT" || fail "stdout lacks: $1"; CHECKS=$((CHECKS + 1)); }
 expect_mode() { [ "$(stat -c %a "$1")" = "$2" ] || fail "$1 has mode $(stat -c %a "$1"), expected $2"; CHECKS=$((CHECKS + 1)); }
+# home_with_escrow DIR: a new home with a 2-of-2 escrow and its first
+# generation active (the envelopes in env/).
+home_with_escrow() {
+  run init --home "$1"; expect_rc 0
+  run ceremony --home "$1" -k 2 --custodian A --custodian B --administrator Ann --witness Walt --out env \
+    --non-interactive
+  expect_rc 0
+}
 done_ok() { echo "$(basename "$0" .sh): $CHECKS checks passed"; }

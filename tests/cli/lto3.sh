@@ -4,10 +4,7 @@
 # cartridge can be read, but says no (exit 1): a Bacula hook that only checks
 # the exit status must not go on to write in clear.
 . "$(dirname "$0")/lib.sh"
-run init --home home; expect_rc 0
-run ceremony --home home -k 2 --custodian A --custodian B --administrator Ann --witness Walt --out env \
-  --non-interactive
-expect_rc 0
+home_with_escrow home
 run emu create "emu:$WORK/d.emu"; expect_rc 0
 run emu insert "emu:$WORK/d.emu" --cartridge OLD-LTO3 --lto3; expect_rc 0
 run drive auto "emu:$WORK/d.emu" --home home
