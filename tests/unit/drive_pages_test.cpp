@@ -373,5 +373,104 @@ TEST_CASE("drive sense: fixed and descriptor format golden vectors") {
             CHECK(r->information == s->information);
         }
     }
-    CHECK(n == 19);
+    CHECK(n == 21);
 }
+
+TEST_CASE("drive modes: device configuration page 10h golden vectors, sense and select") {
+    std::size_t sensed = 0, selected = 0, cdbs = 0;
+    for (const auto& v : tapekey::test::load_vectors("drive/modes.vec")) {
+        CAPTURE(v.name());
+        if (v.section == "mode-sense") {
+            ++sensed;
+            const auto bytes = page_bytes(v);
+            const auto d = scsi::decode_device_configuration(bytes);
+            Fields f;
+            put(f, "device_specific", d.device_specific);
+            put(f, "wp", d.wp());
+            put(f, "swp", d.swp());
+            put(f, "asocwp", d.asocwp());
+            put(f, "perswp", d.perswp());
+            put(f, "prmwp", d.prmwp());
+            check_fields(v, f);
+            if (!v.has("roundtrip")) {
+                CHECK(hex(scsi::encode_device_configuration(d)) == hex(bytes));
+            }
+        } else if (v.section == "mode-select") {
+            ++selected;
+            const auto current = scsi::decode_device_configuration(page_bytes(v, "current"));
+            const auto list = scsi::encode_device_configuration_select(current, v.number("asocwp") == 1);
+            CHECK(hex(list) == hex(page_bytes(v)));
+            // What the drive side reads back from it.
+            std::size_t fault = 99;
+            const auto back = scsi::decode_device_configuration_select(list, true, &fault);
+            CHECK(back.asocwp() == (v.number("asocwp") == 1));
+            CHECK(!back.wp());
+        } else if (v.section == "mode-cdb") {
+            ++cdbs;
+            const auto cdb = v.at("op") == "sense"
+                                 ? scsi::mode_sense10_cdb(scsi::mode_page_device_configuration,
+                                                          static_cast<std::uint8_t>(v.number("pc")),
+                                                          static_cast<std::uint16_t>(v.number("length")))
+                                 : scsi::mode_select10_cdb(static_cast<std::uint16_t>(v.number("length")));
+            CHECK(hex(std::vector<std::uint8_t>(cdb.begin(), cdb.end())) == hex(page_bytes(v)));
+        }
+    }
+    CHECK(sensed == 4);
+    CHECK(selected == 2);
+    CHECK(cdbs == 3);
+}
+
+TEST_CASE("drive modes: a malformed mode page or select list is refused naming the field") {
+    const std::vector<std::uint8_t> good = {0x00, 0x16, 0x00, 0x10, 0x00, 0x00, 0x00, 0x00, 0x10, 0x0e,
+                                            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+    struct Case {
+        const char* what;
+        std::size_t at;
+        std::uint8_t value;
+        const char* message;
+    };
+    for (const Case& c : {Case{"another page", 8, 0x1d, "PAGE CODE is 1dh"},
+                          Case{"a short page length", 9, 0x06, "at least 16 expected"},
+                          Case{"block descriptors past the end", 7, 0x40, "block descriptors"}}) {
+        CAPTURE(c.what);
+        auto bytes = good;
+        bytes[c.at] = c.value;
+        try {
+            (void)scsi::decode_device_configuration(bytes);
+            FAIL("accepted");
+        } catch (const Error& e) {
+            CHECK(e.code() == Errc::bad_format);
+            CHECK_MESSAGE(std::string(e.what()).find(c.message) != std::string::npos, std::string(e.what()));
+            CHECK_MESSAGE(std::string(e.what()).find("mode page 10h (device configuration)") != std::string::npos, std::string(e.what()));
+        }
+    }
+    // The drive side of MODE SELECT: each fault names its byte.
+    for (const Case& c : {Case{"block descriptor length 4", 7, 0x04, "0 or 8 expected"},
+                          Case{"PS set", 8, 0x90, "only page 10h"}, Case{"another page", 8, 0x0f, "only page 10h"},
+                          Case{"page length", 9, 0x0f, "PAGE LENGTH must be 0Eh"}}) {
+        CAPTURE(c.what);
+        auto bytes = good;
+        bytes[c.at] = c.value;
+        std::size_t fault = 99;
+        try {
+            (void)scsi::decode_device_configuration_select(bytes, true, &fault);
+            FAIL("accepted");
+        } catch (const Error& e) {
+            CHECK(e.code() == Errc::bad_format);
+            CHECK_MESSAGE(std::string(e.what()).find(c.message) != std::string::npos, std::string(e.what()));
+            CHECK(fault == (c.at == 7 ? 6 : c.at));
+        }
+    }
+    // MODE SELECT(6): a 4-byte header.
+    std::vector<std::uint8_t> six(good.begin() + 4, good.end());
+    six[0] = 0;
+    six[1] = 0;
+    six[2] = 0x10;
+    six[3] = 0;
+    std::size_t fault = 99;
+    CHECK(!scsi::decode_device_configuration_select(six, false, &fault).asocwp());
+    auto trailing = good;
+    trailing.push_back(0);
+    CHECK_THROWS_AS(scsi::decode_device_configuration_select(trailing, true, &fault), Error);
+}
+

@@ -408,4 +408,118 @@ DecodedSde decode_set_data_encryption(std::span<const std::uint8_t> page, std::s
     return d;
 }
 
+// ---- Mode parameters: SPC-4 MODE SENSE(10)/MODE SELECT(10), SSC-4 8.3 page 10h
+// (docs/spec/ssc-pages.md section 8).
+
+Cdb10 mode_sense10_cdb(std::uint8_t page, std::uint8_t page_control, std::uint16_t allocation_length) noexcept {
+    Cdb10 c{};
+    c[0] = op_mode_sense10;
+    c[1] = 0x08;  // LLBAA 0 | DBD 1: no block descriptor
+    c[2] = static_cast<std::uint8_t>((page_control & 3u) << 6 | (page & 0x3Fu));
+    set16(c, 7, allocation_length);  // byte 3 SUBPAGE CODE 0, 4-6 reserved, 9 CONTROL 0
+    return c;
+}
+
+Cdb10 mode_select10_cdb(std::uint16_t parameter_list_length) noexcept {
+    Cdb10 c{};
+    c[0] = op_mode_select10;
+    c[1] = 0x10;  // PF 1 | SP 0: not saved
+    set16(c, 7, parameter_list_length);
+    return c;
+}
+
+std::span<const std::uint8_t> mode_page_of(std::span<const std::uint8_t> received, std::uint8_t page,
+                                           std::size_t min_size, const char* title) {
+    const std::string name = "mode page " + page_code_hex(page).substr(2) + " (" + title + ")";
+    Reader r(received, name);
+    r.skip(6, "mode parameter header");
+    const std::size_t descriptors = r.u16("BLOCK DESCRIPTOR LENGTH");
+    r.skip(descriptors, "block descriptors");
+    const std::size_t at = r.offset();
+    const std::uint8_t code = r.u8("PAGE CODE") & 0x3Fu;
+    if (code != page) {
+        r.fail("PAGE CODE is " + page_code_hex(code).substr(2));
+    }
+    const std::size_t declared = std::size_t{2} + r.u8("PAGE LENGTH");
+    const auto body = received.subspan(at, std::min(declared, received.size() - at));
+    if (body.size() < min_size) {
+        r.fail("the page has " + std::to_string(body.size()) + " bytes, at least " + std::to_string(min_size) +
+               " expected");
+    }
+    return body;
+}
+
+DeviceConfiguration decode_device_configuration(std::span<const std::uint8_t> received) {
+    const auto body = mode_page_of(received, mode_page_device_configuration, device_configuration_size,
+                                   "device configuration");
+    DeviceConfiguration d;
+    d.device_specific = received[3];
+    std::copy_n(body.begin(), device_configuration_size, d.page.begin());
+    return d;
+}
+
+std::vector<std::uint8_t> encode_device_configuration(const DeviceConfiguration& d) {
+    std::vector<std::uint8_t> out;
+    put16(out, mode_header10_size - 2 + device_configuration_size);  // MODE DATA LENGTH
+    put8(out, 0);                                                    // MEDIUM TYPE
+    put8(out, d.device_specific);
+    put16(out, 0);  // reserved
+    put16(out, 0);  // BLOCK DESCRIPTOR LENGTH
+    out.insert(out.end(), d.page.begin(), d.page.end());
+    return out;
+}
+
+std::vector<std::uint8_t> encode_device_configuration_select(const DeviceConfiguration& current, bool asocwp) {
+    DeviceConfiguration d = current;
+    d.device_specific &= 0x7Fu;  // WP is ignored on select
+    d.page[0] &= 0x3Fu;          // PS is reserved on select (SPF 0)
+    d.page[1] = device_configuration_size - 2;
+    d.page[2] &= 0x1Fu;  // CAP, CAF: commands, not state
+    d.page[15] = static_cast<std::uint8_t>((d.page[15] & ~0x04u) | (asocwp ? 0x04u : 0u));
+    std::vector<std::uint8_t> out = encode_device_configuration(d);
+    set16(out, 0, 0);  // MODE DATA LENGTH is reserved on select
+    return out;
+}
+
+DeviceConfiguration decode_device_configuration_select(std::span<const std::uint8_t> list, bool ten,
+                                                       std::size_t* fault_byte) {
+    const std::string name = std::string("mode select(") + (ten ? "10" : "6") + ") parameter list";
+    auto at = [&](std::size_t byte) {
+        if (fault_byte != nullptr) {
+            *fault_byte = byte;
+        }
+    };
+    Reader r(list, name);
+    at(0);
+    DeviceConfiguration d;
+    r.skip(ten ? 3 : 2, "MODE DATA LENGTH, MEDIUM TYPE");
+    d.device_specific = r.u8("DEVICE-SPECIFIC PARAMETER");
+    std::size_t descriptors = 0;
+    if (ten) {
+        r.skip(2, "reserved");
+        at(6);
+        descriptors = r.u16("BLOCK DESCRIPTOR LENGTH");
+    } else {
+        at(3);
+        descriptors = r.u8("BLOCK DESCRIPTOR LENGTH");
+    }
+    if (descriptors != 0 && descriptors != 8) {
+        r.fail("BLOCK DESCRIPTOR LENGTH is " + std::to_string(descriptors) + ", 0 or 8 expected");
+    }
+    r.skip(descriptors, "block descriptor");
+    const std::size_t page_at = r.offset();
+    at(page_at);
+    const std::uint8_t b0 = r.u8("PAGE CODE");
+    if ((b0 & 0x3Fu) != mode_page_device_configuration || (b0 & 0xC0u) != 0) {
+        r.fail("only page 10h (device configuration) may be selected, with PS and SPF 0");
+    }
+    at(page_at + 1);
+    if (r.u8("PAGE LENGTH") != device_configuration_size - 2 || r.remaining() != device_configuration_size - 2) {
+        r.fail("PAGE LENGTH must be 0Eh and the page the last thing sent");
+    }
+    const auto body = list.subspan(page_at, device_configuration_size);
+    std::copy(body.begin(), body.end(), d.page.begin());
+    return d;
+}
+
 }  // namespace tapekey::scsi

@@ -122,4 +122,50 @@ struct DecodedSde {
 // specific field pointer); reserved fields are left to the caller.
 DecodedSde decode_set_data_encryption(std::span<const std::uint8_t> page, std::size_t* fault_byte);
 
+// Mode parameters (SPC-4 MODE SENSE(10) / MODE SELECT(10) and the mode
+// parameter header; SSC-4 8.3): docs/spec/ssc-pages.md section 8.
+using Cdb10 = std::array<std::uint8_t, 10>;
+inline constexpr std::uint8_t op_mode_sense10 = 0x5A;
+inline constexpr std::uint8_t op_mode_select10 = 0x55;
+inline constexpr std::uint8_t mode_page_device_configuration = 0x10;
+inline constexpr std::uint8_t mode_page_medium_configuration = 0x1D;
+inline constexpr std::size_t mode_header10_size = 8;
+inline constexpr std::size_t device_configuration_size = 16;
+
+// MODE SENSE(10) with DBD = 1: PC (0 current values, 1 changeable), the page.
+Cdb10 mode_sense10_cdb(std::uint8_t page, std::uint8_t page_control, std::uint16_t allocation_length) noexcept;
+// MODE SELECT(10) with PF = 1 and SP = 0 (not saved).
+Cdb10 mode_select10_cdb(std::uint16_t parameter_list_length) noexcept;
+
+// The page `page` in MODE SENSE(10) data: after the 8-byte header and the
+// block descriptors (skipped by their length), checked for its PAGE CODE and
+// cut to min(received, 2 + PAGE LENGTH). Throws Error(bad_format) naming the
+// page when it is missing or shorter than `min_size`.
+std::span<const std::uint8_t> mode_page_of(std::span<const std::uint8_t> received, std::uint8_t page,
+                                           std::size_t min_size, const char* title);
+
+// The Device Configuration page (10h) with the header's DEVICE-SPECIFIC
+// PARAMETER: the write protection fields, and the rest kept to be echoed.
+struct DeviceConfiguration {
+    std::uint8_t device_specific = 0;                     // header byte 3: WP (7), BUFFERED MODE (6-4), SPEED
+    std::array<std::uint8_t, device_configuration_size> page{};  // as received
+    bool wp() const noexcept { return (device_specific & 0x80u) != 0; }
+    bool swp() const noexcept { return (page[10] & 0x04u) != 0; }
+    bool asocwp() const noexcept { return (page[15] & 0x04u) != 0; }
+    bool perswp() const noexcept { return (page[15] & 0x02u) != 0; }
+    bool prmwp() const noexcept { return (page[15] & 0x01u) != 0; }
+};
+DeviceConfiguration decode_device_configuration(std::span<const std::uint8_t> received);
+// The drive side: MODE SENSE(10) data with no block descriptor.
+std::vector<std::uint8_t> encode_device_configuration(const DeviceConfiguration& d);
+// The host side: the MODE SELECT(10) parameter list that sets ASOCWP to
+// `asocwp` and echoes every other field of `current` (PS, CAP, CAF and WP
+// cleared, no block descriptor).
+std::vector<std::uint8_t> encode_device_configuration_select(const DeviceConfiguration& current, bool asocwp);
+// The drive side of MODE SELECT(6) (4-byte header) or (10) (8-byte header):
+// one block descriptor or none, then exactly one page 10h. On an error
+// throws Error(bad_format) and sets *fault_byte to the offending byte.
+DeviceConfiguration decode_device_configuration_select(std::span<const std::uint8_t> list, bool ten,
+                                                       std::size_t* fault_byte);
+
 }  // namespace tapekey::scsi

@@ -250,8 +250,27 @@ SenseText describe(const Sense& s) {
         if (a == 0xEF && q == 0x10) {
             return text("key required (ibm)", "load the block's key with `tapekey drive load`");
         }
-        if (a == 0x27 && q == 0x00) {
-            return text("write protected", "the cartridge is write-protected");
+        if (a == 0x27) {  // SPC-4 Annex D, 27h/00h-05h (docs/spec/ssc-pages.md sections 6 and 8)
+            switch (q) {
+                case 0x00:
+                    return text("write protected", "the cartridge is write-protected");
+                case 0x01:
+                    return text("hardware write protected", "slide the cartridge's write-protect tab to write");
+                case 0x02:
+                    return text("logical unit software write protected",
+                                "SWP is set in the drive's device configuration page (see `tapekey drive status`); "
+                                "tapekey never sets it");
+                case 0x03:
+                    return text("associated write protect",
+                                "tapekey loaded this cartridge for reading only (its generation is no longer "
+                                "active); append to a cartridge of the active generation instead");
+                case 0x04:
+                    return text("persistent write protect", "the cartridge itself is marked write-protected");
+                case 0x05:
+                    return text("permanent write protect", "the cartridge is permanently write-protected");
+                default:
+                    break;
+            }
         }
     }
     if (key == not_ready) {
