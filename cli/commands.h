@@ -58,6 +58,7 @@ struct EmuOptions {
     bool worm = false;
     std::string persona = "hp-lto4";
     bool lenient = false;
+    bool no_asocwp = false;
     bool force = false;
     bool json = false;
 };

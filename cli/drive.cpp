@@ -1,6 +1,7 @@
 // tapekey drive caps|status|next-block|load|clear and tapekey emu ...: print
 // what the library says; human-readable by default, --json for scripts.
 #include <cstdio>
+#include <optional>
 #include <iostream>
 #include <sstream>
 #include <string>
@@ -176,6 +177,32 @@ std::string status_json(const EncryptionStatus& s, bool writes_encrypted) {
     return j.str();
 }
 
+// docs/spec/ssc-pages.md section 8.
+std::string write_protection_line(const WriteProtection& w) {
+    std::string causes;
+    const auto add = [&](bool on, const char* what) {
+        if (on) {
+            causes += (causes.empty() ? "" : ", ") + std::string(what);
+        }
+    };
+    add(w.associated, "this cartridge until it is unloaded (ASOCWP: loaded for reading only)");
+    add(w.software, "every cartridge (SWP, set outside tapekey)");
+    add(w.persistent, "recorded on the cartridge (PERSWP)");
+    add(w.permanent, "permanent (PRMWP)");
+    if (causes.empty()) {
+        causes = w.medium ? "the cartridge (its write-protect tab)" : "none";
+    }
+    return causes + (w.associated_changeable ? "" : "; this drive cannot write-protect a cartridge for tapekey");
+}
+
+std::string write_protection_json(const WriteProtection& w) {
+    Json j;
+    j.field("medium", w.medium).field("software", w.software).field("associated", w.associated);
+    j.field("persistent", w.persistent).field("permanent", w.permanent);
+    j.field("associated_changeable", w.associated_changeable);
+    return j.str();
+}
+
 void print_status(const Drive& d, const EncryptionStatus& s, const std::string& writes) {
     std::cout << "drive " << d.name() << "\n"
               << "  encryption: " << to_string(s.encryption) << ", decryption: " << to_string(s.decryption) << "\n"
@@ -220,15 +247,19 @@ void print_emu(const emu::DriveInfo& i, const std::string& device, bool json) {
             shelf += (k ? "," : "") + Json::quote(i.shelf[k]);
         }
         Json j;
-        j.field("device", device).field("persona", i.persona).field("strict", i.strict);
+        j.field("device", device).field("persona", i.persona).field("strict", i.strict).field("asocwp", i.asocwp);
         j.raw("cartridge", i.cartridge ? Json::quote(*i.cartridge) : "null").field("lto3", i.lto3).field("worm", i.worm);
+        j.field("write_protected", i.write_protected);
         j.raw("shelf", shelf + "]");
         std::cout << j.str() << "\n";
         return;
     }
-    std::cout << "emulated drive " << device << " (" << i.persona << (i.strict ? "" : ", lenient") << ")"
+    std::cout << "emulated drive " << device << " (" << i.persona << (i.strict ? "" : ", lenient")
+              << (i.asocwp ? "" : ", no ASOCWP") << ")"
               << (i.created ? ", new" : "") << ": "
-              << (i.cartridge ? "cartridge " + *i.cartridge + (i.lto3 ? " (LTO-3)" : "") + (i.worm ? " (WORM)" : "") : std::string("empty"))
+              << (i.cartridge ? "cartridge " + *i.cartridge + (i.lto3 ? " (LTO-3)" : "") + (i.worm ? " (WORM)" : "") +
+                                 (i.write_protected ? " (write-protected)" : "")
+                           : std::string("empty"))
               << "\n";
 }
 
@@ -330,10 +361,20 @@ int run_drive_status(const DriveOptions& o) {
         const Capabilities caps = d.capabilities();
         bool encrypted = false;
         const std::string writes = writes_line(s, caps, encrypted);
+        std::optional<WriteProtection> wp;
+        try {
+            wp = d.write_protection();
+        } catch (const Error&) {
+            // no mode page 10h (or no cartridge to report on): shown as unknown
+        }
         if (o.json) {
-            std::cout << status_json(s, encrypted) << "\n";
+            std::string j = status_json(s, encrypted);
+            j.pop_back();
+            std::cout << j << ",\"write_protection\":" << (wp ? write_protection_json(*wp) : "null") << "}\n";
         } else {
             print_status(d, s, writes);
+            std::cout << "  write protection: " << (wp ? write_protection_line(*wp) : "not reported (no mode page 10h)")
+                      << "\n";
         }
         return exit_ok;
     });
@@ -459,7 +500,7 @@ int run_drive_clear(const DriveOptions& o) {
 
 int run_emu_create(const EmuOptions& o) {
     return guarded({}, [&] {
-        print_emu(emu::create(o.device, o.persona, !o.lenient, o.force), o.device, o.json);
+        print_emu(emu::create(o.device, o.persona, !o.lenient, !o.no_asocwp, o.force), o.device, o.json);
         return exit_ok;
     });
 }

@@ -129,6 +129,8 @@ void add_drive_commands(CLI::App& app, DriveCommands& o, int& rc) {
     create->add_option("--persona", o.create.persona, "hp-lto4 (default), ibm-lto4 or no-encryption")
         ->check(CLI::IsMember({"hp-lto4", "ibm-lto4", "no-encryption"}));
     create->add_flag("--lenient", o.create.lenient, "accept set reserved bits (stenc 1.0.7 sends some)");
+    create->add_flag("--no-asocwp", o.create.no_asocwp,
+                     "a drive that does not let the host write-protect a cartridge (mode page 10h ASOCWP)");
     create->add_flag("--force", o.create.force, "replace an existing drive");
     create->callback([&] { rc = tapekey::cli::run_emu_create(o.create); });
     auto* insert = emu->add_subcommand("insert", "insert and load a cartridge (new ones are blank)"s);

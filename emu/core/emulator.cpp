@@ -6,6 +6,7 @@
 
 #include "check.h"
 #include "drive/bytes.h"
+#include "drive/pages.h"
 #include "tapekey/error.h"
 
 namespace tapeemu {
@@ -66,7 +67,8 @@ std::optional<Persona> persona_from_name(std::string_view name) noexcept {
     return std::nullopt;
 }
 
-Emulator::Emulator(Persona persona, bool strict) : m_persona(persona), m_strict(strict) {}
+Emulator::Emulator(Persona persona, bool strict, bool asocwp_capable)
+    : m_persona(persona), m_strict(strict), m_asocwp_c(asocwp_capable) {}
 
 Result Emulator::execute(std::span<const std::uint8_t> cdb, std::span<const std::uint8_t> data_out,
                          std::uint32_t alloc_len) {
@@ -128,12 +130,16 @@ Result Emulator::dispatch(std::span<const std::uint8_t> cdb, std::span<const std
             return space(cdb);
         case 0x12:
             return inquiry(cdb);
+        case 0x15:
+            return mode_select(cdb, data_out, false);
         case 0x1A:
             return mode_sense(cdb, false);
         case 0x1B:
             return load_unload(cdb);
         case 0x34:
             return read_position(cdb);
+        case 0x55:
+            return mode_select(cdb, data_out, true);
         case 0x5A:
             return mode_sense(cdb, true);
         case 0xA2:
@@ -233,7 +239,7 @@ Result Emulator::mode_sense(std::span<const std::uint8_t> cdb, bool ten) {
     const bool dbd = (cdb[1] & 0x08u) != 0;
     const std::uint8_t page = cdb[2] & 0x3Fu;
     const std::uint8_t pc = cdb[2] >> 6;
-    if (page != 0x00 && page != 0x0F && page != 0x1D && page != 0x3F) {
+    if (page != 0x00 && page != 0x0F && page != 0x10 && page != 0x1D && page != 0x3F) {
         invalid_cdb(2, 5);
     }
     if (pc == 3) {
@@ -254,6 +260,10 @@ Result Emulator::mode_sense(std::span<const std::uint8_t> cdb, bool ten) {
             put8(body, b);
         }
     }
+    if (page == 0x10 || page == 0x3F) {
+        const auto dc = device_configuration_page(pc);
+        body.insert(body.end(), dc.begin(), dc.end());
+    }
     if (page == 0x1D || page == 0x3F) {
         // medium configuration page (SSC-4 8.3.8): PAGE LENGTH 1Eh, WORMM for a WORM cartridge, no
         // label or filemark restrictions reported, the rest reserved
@@ -267,7 +277,8 @@ Result Emulator::mode_sense(std::span<const std::uint8_t> cdb, bool ten) {
     }
     Result r;
     auto& d = r.data_in;
-    const std::uint8_t device_specific = 0x10;  // WP 0 | BUFFERED MODE 1 | SPEED 0
+    // WP (SPC-4 mode parameter header, sequential-access) | BUFFERED MODE 1 | SPEED 0
+    const std::uint8_t device_specific = (m_swp || m_asocwp) ? 0x90 : 0x10;
     if (ten) {
         put16(d, static_cast<unsigned>(body.size() + 6));
         put8(d, 0);
@@ -286,6 +297,71 @@ Result Emulator::mode_sense(std::span<const std::uint8_t> cdb, bool ten) {
         d.resize(alloc);
     }
     return r;
+}
+
+// SSC-4 8.3, Device Configuration mode page 10h (docs/spec/ssc-pages.md
+// section 8): only SWP (byte 10 bit 2) and ASOCWP (byte 15 bit 2) are
+// emulated; every other field reads 0 and cannot be changed.
+std::array<std::uint8_t, 16> Emulator::device_configuration_page(unsigned pc) const {
+    std::array<std::uint8_t, 16> p{};
+    p[0] = 0x10;  // PS 0 | PAGE CODE 10h
+    p[1] = 0x0E;  // PAGE LENGTH
+    if (pc == 1) {  // changeable values: a mask
+        p[10] = 0x04;
+        p[15] = m_asocwp_c ? 0x04 : 0x00;
+    } else if (pc == 0) {
+        p[10] = m_swp ? 0x04 : 0x00;
+        p[15] = m_asocwp ? 0x04 : 0x00;
+    }
+    return p;
+}
+
+// SPC-4 MODE SELECT(6)/(10), PF 1, SP 0: one page 10h, every field that is
+// not changeable left at its current value (05/26/00 pointing at the byte).
+Result Emulator::mode_select(std::span<const std::uint8_t> cdb, std::span<const std::uint8_t> data_out, bool ten) {
+    if ((cdb[1] & 0x01u) != 0) {
+        invalid_cdb(1, 0);  // SP: saving parameters is not supported
+    }
+    if ((cdb[1] & 0x10u) == 0 && m_strict) {
+        invalid_cdb(1, 4);  // PF 0: vendor-specific page format
+    }
+    const std::size_t length = ten ? static_cast<std::size_t>((cdb[7] << 8) | cdb[8]) : cdb[4];
+    if (length == 0) {
+        return {};
+    }
+    if (length != data_out.size()) {
+        fail(sk::illegal_request, 0x1A, 0x00);  // parameter list length error
+    }
+    std::size_t fault = 0;
+    sk::DeviceConfiguration wanted;
+    try {
+        wanted = sk::decode_device_configuration_select(data_out, ten, &fault);
+    } catch (const tapekey::Error&) {
+        invalid_param(fault);
+    }
+    const std::size_t page_at = data_out.size() - wanted.page.size();
+    const auto current = device_configuration_page(0);
+    const auto changeable = device_configuration_page(1);
+    for (std::size_t i = 2; i < current.size(); ++i) {
+        if (((wanted.page[i] ^ current[i]) & ~changeable[i]) != 0) {
+            invalid_param(page_at + i);
+        }
+    }
+    if (wanted.asocwp()) {
+        (void)medium();  // associated with the mounted cartridge: there must be one
+    }
+    m_swp = wanted.swp();
+    m_asocwp = wanted.asocwp();
+    return {};
+}
+
+void Emulator::check_writable() const {
+    if (m_swp) {
+        fail(sk::data_protect, 0x27, 0x02);  // logical unit software write protected
+    }
+    if (m_asocwp) {
+        fail(sk::data_protect, 0x27, 0x03);  // associated write protect
+    }
 }
 
 // SSC-4 LOAD UNLOAD: LOAD 1 threads the cartridge, 0 unloads it.
@@ -310,6 +386,7 @@ Result Emulator::load_unload(std::span<const std::uint8_t> cdb) {
 
 void Emulator::unload() {
     m_ready = false;
+    m_asocwp = false;  // associated write protection ends with the mount
     m_position = 0;
     m_wrong_key_reads = 0;
     m_locked_out = false;
@@ -372,6 +449,7 @@ Result Emulator::write6(std::span<const std::uint8_t> cdb, std::span<const std::
     }
     const std::uint32_t length = be24(cdb, 2);
     Cartridge& c = medium();
+    check_writable();
     if (length == 0) {
         return {};
     }
@@ -389,6 +467,7 @@ Result Emulator::write6(std::span<const std::uint8_t> cdb, std::span<const std::
 Result Emulator::write_filemarks(std::span<const std::uint8_t> cdb) {
     const std::uint32_t count = be24(cdb, 2);
     Cartridge& c = medium();
+    check_writable();
     c.blocks.resize(static_cast<std::size_t>(m_position));
     for (std::uint32_t i = 0; i < count; ++i) {
         Block fm;
@@ -494,6 +573,7 @@ void Emulator::insert(const std::string& name, bool lto3, bool worm) {
     }
     m_loaded = name;
     m_ready = true;
+    m_asocwp = false;
     m_position = 0;
     m_wrong_key_reads = 0;
     m_locked_out = false;
@@ -512,6 +592,8 @@ void Emulator::eject() {
 
 void Emulator::power_cycle() {
     clear_key();
+    m_swp = false;  // mode parameters return to their defaults
+    m_asocwp = false;
     m_wrong_key_reads = 0;
     m_locked_out = false;
     m_position = 0;

@@ -69,7 +69,9 @@ inline constexpr std::uint32_t wrong_key_limit = 10;
 
 class Emulator {
 public:
-    explicit Emulator(Persona persona = Persona::hp_lto4, bool strict = true);
+    // asocwp_capable: the host may set ASOCWP (associated write protection,
+    // mode page 10h); a drive made without it refuses, as some may.
+    explicit Emulator(Persona persona = Persona::hp_lto4, bool strict = true, bool asocwp_capable = true);
 
     // The one SCSI entry point. cdb: 6 to 16 bytes; data_out: the data-out
     // buffer (empty for data-in commands); alloc_len: the room the initiator
@@ -89,6 +91,11 @@ public:
 
     Persona persona() const noexcept { return m_persona; }
     bool strict() const noexcept { return m_strict; }
+    bool asocwp_capable() const noexcept { return m_asocwp_c; }
+    // Write protection set by MODE SELECT, page 10h: SWP (until a power
+    // cycle or cleared) and ASOCWP (until the cartridge is unloaded).
+    bool software_write_protect() const noexcept { return m_swp; }
+    bool associated_write_protect() const noexcept { return m_asocwp; }
     void set_strict(bool strict) noexcept { m_strict = strict; }
     std::optional<std::string> loaded_cartridge() const;
     const Cartridge* cartridge(const std::string& name) const;
@@ -113,6 +120,10 @@ private:
     Result inquiry(std::span<const std::uint8_t> cdb);
     Result request_sense(std::span<const std::uint8_t> cdb);
     Result mode_sense(std::span<const std::uint8_t> cdb, bool ten);
+    Result mode_select(std::span<const std::uint8_t> cdb, std::span<const std::uint8_t> data_out, bool ten);
+    // Page 10h as MODE SENSE reports it for page control pc (0 current, 1 changeable, 2 default).
+    std::array<std::uint8_t, 16> device_configuration_page(unsigned pc) const;
+    void check_writable() const;  // 07/27/02 with SWP, 07/27/03 with ASOCWP
     Result read6(std::span<const std::uint8_t> cdb);
     Result write6(std::span<const std::uint8_t> cdb, std::span<const std::uint8_t> data_out);
     Result write_filemarks(std::span<const std::uint8_t> cdb);
@@ -135,6 +146,9 @@ private:
 
     Persona m_persona;
     bool m_strict;
+    bool m_asocwp_c = true;
+    bool m_swp = false;
+    bool m_asocwp = false;
     // Data encryption parameters (SSC-4 8.5, SPOUT page 0010h), one set for all I_T nexus.
     tapekey::EncryptionMode m_encryption = tapekey::EncryptionMode::disable;
     tapekey::DecryptionMode m_decryption = tapekey::DecryptionMode::disable;

@@ -15,7 +15,7 @@ using tapekey::scsi::put8;
 
 namespace {
 
-constexpr std::uint8_t magic[8] = {'T', 'A', 'P', 'E', 'E', 'M', 'U', 1};
+constexpr std::uint8_t magic[8] = {'T', 'A', 'P', 'E', 'E', 'M', 'U', 2};
 
 void put_bytes(std::vector<std::uint8_t>& out, std::span<const std::uint8_t> b) {
     put32(out, static_cast<std::uint32_t>(b.size()));
@@ -57,6 +57,9 @@ Emulator::Snapshot Emulator::serialize() const {
     std::vector<std::uint8_t> out(std::begin(magic), std::end(magic));
     put8(out, static_cast<unsigned>(m_persona));
     put8(out, m_strict);
+    put8(out, m_asocwp_c);
+    put8(out, m_swp);
+    put8(out, m_asocwp);
     put8(out, static_cast<unsigned>(m_encryption));
     put8(out, static_cast<unsigned>(m_decryption));
     put8(out, m_algorithm_index);
@@ -96,14 +99,17 @@ Emulator Emulator::deserialize(std::span<const std::uint8_t> bytes, tapekey::Sec
     tapekey::scsi::Reader r(bytes, "emulator state");
     const auto m = r.bytes(sizeof magic, "magic");
     if (!std::equal(m.begin(), m.end(), std::begin(magic))) {
-        throw tapekey::Error(tapekey::Errc::bad_format, "emulator state: not a tapekey emulator state file (version 1)",
+        throw tapekey::Error(tapekey::Errc::bad_format, "emulator state: not a tapekey emulator state file (version 2)",
                              "give the path of a file made by `tapekey emu`, or a new path");
     }
     const auto persona = r.u8("persona");
     if (persona < 1 || persona > 3) {
         r.fail("unknown persona");
     }
-    Emulator e(static_cast<Persona>(persona), r.u8("strict") != 0);
+    const bool strict = r.u8("strict") != 0;
+    Emulator e(static_cast<Persona>(persona), strict, r.u8("asocwp capable") != 0);
+    e.m_swp = r.u8("swp") != 0;
+    e.m_asocwp = r.u8("asocwp") != 0;
     e.m_encryption = static_cast<tapekey::EncryptionMode>(r.u8("encryption mode"));
     e.m_decryption = static_cast<tapekey::DecryptionMode>(r.u8("decryption mode"));
     e.m_algorithm_index = r.u8("algorithm index");

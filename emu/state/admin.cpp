@@ -21,6 +21,8 @@ DriveInfo describe(tapeemu::StateFile& s) {
     DriveInfo i;
     i.persona = tapeemu::persona_name(d.persona());
     i.strict = d.strict();
+    i.asocwp = d.asocwp_capable();
+    i.write_protected = d.software_write_protect() || d.associated_write_protect();
     i.cartridge = d.loaded_cartridge();
     if (i.cartridge) {
         i.lto3 = d.cartridge(*i.cartridge)->lto3;
@@ -41,7 +43,7 @@ DriveInfo with_drive(std::string_view device, F&& change) {
 
 }  // namespace
 
-DriveInfo create(std::string_view device, std::string_view persona, bool strict, bool force) {
+DriveInfo create(std::string_view device, std::string_view persona, bool strict, bool asocwp, bool force) {
     const auto p = tapeemu::persona_from_name(persona);
     if (!p) {
         throw Error(Errc::usage, "persona " + std::string(persona) + ": unknown",
@@ -55,7 +57,7 @@ DriveInfo create(std::string_view device, std::string_view persona, bool strict,
         }
         std::filesystem::remove(path);
     }
-    tapeemu::StateFile s(path, tapeemu::NewDrive{*p, strict});
+    tapeemu::StateFile s(path, tapeemu::NewDrive{*p, strict, asocwp});
     s.save();
     return describe(s);
 }

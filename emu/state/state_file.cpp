@@ -60,7 +60,7 @@ StateFile::StateFile(std::filesystem::path path, NewDrive fresh) : m_path(std::m
             if (errno != ENOENT) {
                 io_fail(m_path, "cannot open");
             }
-            m_drive.emplace(fresh.persona, fresh.strict);
+            m_drive.emplace(fresh.persona, fresh.strict, fresh.asocwp);
             m_created = true;
             return;
         }

@@ -19,6 +19,7 @@ namespace tapeemu {
 struct NewDrive {
     Persona persona = Persona::hp_lto4;
     bool strict = true;
+    bool asocwp = true;  // the host may set associated write protection
 };
 
 class StateFile {

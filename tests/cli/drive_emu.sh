@@ -54,7 +54,7 @@ expect_out_has "key instance counter: 1"
 expect_out_has 'U-KAD: "tape-key-2024"'
 expect_out_has "writes now: ENCRYPTED"
 run drive status --json "$D"
-expect_out '{"encryption":"encrypt","decryption":"mixed","algorithm_index":1,"key_instance_counter":1,"scope":2,"parameters_control":1,"volume_has_encrypted_blocks":false,"writes_encrypted":true,"kads":[{"type":"U-KAD","authenticated":1,"hex":"746170652d6b65792d32303234","text":"tape-key-2024"}]}'
+expect_out '{"encryption":"encrypt","decryption":"mixed","algorithm_index":1,"key_instance_counter":1,"scope":2,"parameters_control":1,"volume_has_encrypted_blocks":false,"writes_encrypted":true,"kads":[{"type":"U-KAD","authenticated":1,"hex":"746170652d6b65792d32303234","text":"tape-key-2024"}],"write_protection":{"medium":false,"software":false,"associated":false,"persistent":false,"permanent":false,"associated_changeable":true}}'
 grep -qi "$KEY" "$WORK/.out" "$WORK/.err" && fail "the key was printed"
 
 run drive load "$D" --key-file bare.key

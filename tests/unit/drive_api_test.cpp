@@ -367,3 +367,56 @@ TEST_CASE("drive api: WORM from the medium configuration mode page (1Dh)") {
     });
     CHECK_FALSE(old.medium_is_worm());
 }
+
+TEST_CASE("drive api: a cartridge write-protected until it is unloaded (ASOCWP, mode page 10h)") {
+    Emulator e;
+    e.insert("TAPE01", false);
+    Drive d = drive_on(e);
+    WriteProtection w = d.write_protection();
+    CHECK(w == WriteProtection{false, false, false, false, false, true});
+    w = d.protect_cartridge(true);
+    CHECK(w.associated);
+    CHECK(w.medium);
+    CHECK(e.associated_write_protect());
+    CHECK(d.write_protection() == w);
+    CHECK(d.protect_cartridge(false) == WriteProtection{false, false, false, false, false, true});
+    (void)d.protect_cartridge(true);
+    d.unload();
+    CHECK_FALSE(e.associated_write_protect());
+
+    // A drive that does not let the host change ASOCWP: unsupported, nothing sent.
+    Emulator plain(Persona::hp_lto4, true, false);
+    plain.insert("TAPE01", false);
+    int selects = 0;
+    Drive p = drive_on(plain, [&](const detail::Command& c) -> std::optional<detail::Completion> {
+        selects += c.cdb[0] == scsi::op_mode_select10 ? 1 : 0;
+        return std::nullopt;
+    });
+    CHECK(error_of([&] { (void)p.protect_cartridge(true); }) == Errc::unsupported);
+    CHECK(selects == 0);
+    CHECK_FALSE(p.write_protection().associated_changeable);
+
+    // A drive without page 10h (05/24/00): unsupported.
+    Drive old = drive_on(e, [](const detail::Command& c) -> std::optional<detail::Completion> {
+        if (c.cdb[0] != scsi::op_mode_sense10) {
+            return std::nullopt;
+        }
+        scsi::Sense s;
+        s.key = scsi::illegal_request;
+        s.asc = 0x24;
+        return detail::Completion{detail::status_check_condition, 0, scsi::encode_fixed_sense(s)};
+    });
+    CHECK(error_of([&] { (void)old.write_protection(); }) == Errc::unsupported);
+    CHECK(error_of([&] { (void)old.protect_cartridge(true); }) == Errc::unsupported);
+
+    // A drive that takes the MODE SELECT but does not change: reported, not believed.
+    Drive liar = drive_on(e, [](const detail::Command& c) -> std::optional<detail::Completion> {
+        if (c.cdb[0] != scsi::op_mode_select10) {
+            return std::nullopt;
+        }
+        return detail::Completion{detail::status_good, 0, {}};
+    });
+    e.eject();
+    e.insert("TAPE01", false);
+    CHECK(error_of([&] { (void)liar.protect_cartridge(true); }) == Errc::device);
+}

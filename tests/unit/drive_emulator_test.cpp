@@ -589,3 +589,130 @@ TEST_CASE("emulator: malformed and unknown commands") {
     expect_sense(run(e, {0x00, 0, 0}), scsi::illegal_request, 0x24, 0x00);
     expect_sense(run(e, scsi::spin_cdb(0x40, 0, 64)), scsi::illegal_request, 0x24, 0x00);
 }
+
+namespace {
+
+// MODE SENSE(10) of page 10h with page control pc.
+scsi::DeviceConfiguration sense_dc(Emulator& e, std::uint8_t pc) {
+    const auto cdb = scsi::mode_sense10_cdb(scsi::mode_page_device_configuration, pc, 64);
+    const auto r = e.execute(cdb, {}, 64);
+    expect_good(r);
+    return scsi::decode_device_configuration(r.data_in);
+}
+
+Result select_dc(Emulator& e, const Bytes& list) {
+    return e.execute(scsi::mode_select10_cdb(static_cast<std::uint16_t>(list.size())), list, 0);
+}
+
+Result set_asocwp(Emulator& e, bool on) {
+    return select_dc(e, scsi::encode_device_configuration_select(sense_dc(e, 0), on));
+}
+
+}  // namespace
+
+TEST_CASE("emulator: ASOCWP refuses writes to the mounted cartridge until it is unloaded (07/27/03)") {
+    Emulator e = ready_drive();
+    expect_good(write_block(e, block_data(0)));
+    CHECK(sense_dc(e, 1).asocwp());  // changeable
+    CHECK(sense_dc(e, 1).swp());
+    CHECK(!sense_dc(e, 0).wp());
+    expect_good(set_asocwp(e, true));
+    const auto now = sense_dc(e, 0);
+    CHECK(now.asocwp());
+    CHECK(now.wp());
+    CHECK(!now.swp());
+    expect_sense(write_block(e, block_data(1)), scsi::data_protect, 0x27, 0x03);
+    expect_sense(run(e, {0x10, 0, 0, 0, 1, 0}), scsi::data_protect, 0x27, 0x03);  // WRITE FILEMARKS
+    rewind(e);
+    expect_good(read_block(e));  // reading is untouched
+    CHECK(e.cartridge("TAPE01")->blocks.size() == 1);
+    // Survives serialization (the state file between commands).
+    auto snap = e.serialize();
+    Emulator f = Emulator::deserialize(snap.state, snap.key.clone());
+    CHECK(f.associated_write_protect());
+    // Unload and load: gone.
+    expect_good(run(f, {0x1B, 0, 0, 0, 0, 0}));
+    expect_good(run(f, {0x1B, 0, 0, 0, 1, 0}));
+    CHECK(!sense_dc(f, 0).asocwp());
+    expect_good(write_block(f, block_data(1)));
+    // Lifted by the host without unloading.
+    expect_good(set_asocwp(f, true));
+    expect_good(set_asocwp(f, false));
+    expect_good(write_block(f, block_data(2)));
+    // Ejecting also ends it.
+    expect_good(set_asocwp(f, true));
+    f.eject();
+    f.insert("TAPE01", false);
+    CHECK(!f.associated_write_protect());
+}
+
+TEST_CASE("emulator: SWP protects every cartridge until cleared or power-cycled (07/27/02)") {
+    Emulator e = ready_drive();
+    auto current = sense_dc(e, 0);
+    auto list = scsi::encode_device_configuration_select(current, false);
+    list[scsi::mode_header10_size + 10] |= 0x04;  // SWP
+    expect_good(select_dc(e, list));
+    CHECK(sense_dc(e, 0).swp());
+    CHECK(sense_dc(e, 0).wp());
+    expect_sense(write_block(e, block_data(0)), scsi::data_protect, 0x27, 0x02);
+    e.eject();
+    e.insert("TAPE02", false);
+    expect_sense(write_block(e, block_data(0)), scsi::unit_attention, 0x28, 0x00);
+    expect_sense(write_block(e, block_data(0)), scsi::data_protect, 0x27, 0x02);
+    e.power_cycle();
+    (void)run(e, {0x00, 0, 0, 0, 0, 0});  // the 29/00 unit attention
+    CHECK(!sense_dc(e, 0).swp());
+    expect_good(write_block(e, block_data(0)));
+}
+
+TEST_CASE("emulator: MODE SELECT refusals name the byte; a drive without ASOCWP refuses it") {
+    Emulator e = ready_drive();
+    const auto good = scsi::encode_device_configuration_select(sense_dc(e, 0), true);
+    struct Case {
+        const char* what;
+        std::size_t at;
+        std::uint8_t value;
+        std::size_t field;
+    };
+    for (const Case& c : {Case{"PS set", 8, 0x90, 8}, Case{"page 0Fh", 8, 0x0F, 8}, Case{"page length", 9, 0x0A, 9},
+                          Case{"block descriptor length 4", 7, 0x04, 6},
+                          Case{"a field that is not changeable (EEG)", 18, 0x10, 18},
+                          Case{"PERSWP, not changeable", 23, 0x06, 23}}) {
+        CAPTURE(c.what);
+        auto list = good;
+        list[c.at] = c.value;
+        const auto r = select_dc(e, list);
+        const auto s = sense_of(r);
+        CHECK(s.is(scsi::illegal_request, 0x26, 0x00));
+        CHECK(s.field == c.field);
+        CHECK(!s.command);
+    }
+    // CDB: SP set, PF clear (strict), list length not matching the data.
+    auto cdb = scsi::mode_select10_cdb(static_cast<std::uint16_t>(good.size()));
+    cdb[1] = 0x11;
+    expect_sense(e.execute(cdb, good, 0), scsi::illegal_request, 0x24, 0x00);
+    cdb[1] = 0x00;
+    expect_sense(e.execute(cdb, good, 0), scsi::illegal_request, 0x24, 0x00);
+    cdb[1] = 0x10;
+    cdb[8] = static_cast<std::uint8_t>(good.size() - 1);
+    expect_sense(e.execute(cdb, good, 0), scsi::illegal_request, 0x1A, 0x00);
+    CHECK(!e.associated_write_protect());
+    // MODE SELECT(6) with its 4-byte header works the same.
+    Bytes six(good.begin() + 4, good.end());
+    six[0] = six[1] = six[3] = 0;
+    six[2] = 0x10;
+    expect_good(run(e, {0x15, 0x10, 0, 0, static_cast<std::uint8_t>(six.size()), 0}, six));
+    CHECK(e.associated_write_protect());
+    // No cartridge: ASOCWP has nothing to belong to.
+    e.eject();
+    expect_sense(select_dc(e, good), scsi::not_ready, 0x3A, 0x00);
+
+    Emulator plain(Persona::hp_lto4, true, false);
+    plain.insert("TAPE01", false);
+    (void)run(plain, {0x00, 0, 0, 0, 0, 0});
+    CHECK(!sense_dc(plain, 1).asocwp());
+    const auto r = set_asocwp(plain, true);
+    CHECK(sense_of(r).is(scsi::illegal_request, 0x26, 0x00));
+    CHECK(sense_of(r).field == 23);
+    expect_good(write_block(plain, block_data(0)));
+}

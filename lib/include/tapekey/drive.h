@@ -149,6 +149,19 @@ struct DriveIdentity {
     std::string vendor, product, revision, serial;
 };
 
+// Write protection as the drive reports it: the WP bit of the mode parameter
+// header (SPC-4) and the Device Configuration mode page (SSC-4 8.3, page 10h;
+// docs/spec/ssc-pages.md section 8).
+struct WriteProtection {
+    bool medium = false;      // WP: the drive refuses writes now, whatever the cause
+    bool software = false;    // SWP: every cartridge, until cleared
+    bool associated = false;  // ASOCWP: this cartridge, until it is unloaded
+    bool persistent = false;  // PERSWP: recorded on the cartridge
+    bool permanent = false;   // PRMWP: recorded on the cartridge for good
+    bool associated_changeable = false;  // the host may set ASOCWP
+    bool operator==(const WriteProtection&) const = default;
+};
+
 // What load_key() sends. The key must be exactly the drive's KEY SIZE.
 struct KeyLoad {
     EncryptionMode encryption = EncryptionMode::encrypt;
@@ -204,6 +217,16 @@ public:
     // with sdparm). False when the drive does not have that page (05/24/00:
     // a drive without WORM support). Throws Error otherwise (no cartridge).
     bool medium_is_worm();
+
+    // MODE SENSE(10) of page 10h, current and changeable values. Throws
+    // Error(unsupported) when the drive has no such page (05/24/00).
+    WriteProtection write_protection();
+    // Sets (true) or clears (false) ASOCWP, the write protection of the
+    // mounted cartridge that the drive drops when it is unloaded: MODE
+    // SELECT(10) echoing the current page, then read back. Throws
+    // Error(unsupported) when the drive has no page 10h or does not let the
+    // host change ASOCWP, Error(device) when the read-back disagrees.
+    WriteProtection protect_cartridge(bool on);
 
     // True only when the drive will encrypt what is written now: ENCRYPT
     // mode and the algorithm valid for the mounted volume (AVFMV, and

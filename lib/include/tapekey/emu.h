@@ -14,6 +14,8 @@ namespace tapekey::emu {
 struct DriveInfo {
     std::string persona;  // hp-lto4, ibm-lto4, no-encryption
     bool strict = true;   // reserved bits checked
+    bool asocwp = true;   // the host may set associated write protection (mode page 10h)
+    bool write_protected = false;  // SWP or ASOCWP is set now
     std::optional<std::string> cartridge;
     bool lto3 = false;
     bool worm = false;
@@ -21,8 +23,9 @@ struct DriveInfo {
     bool created = false;            // this call made the drive
 };
 
-// device: emu:PATH. A missing PATH is a new HP LTO-4 drive, strict.
-DriveInfo create(std::string_view device, std::string_view persona, bool strict, bool force);
+// device: emu:PATH. A missing PATH is a new HP LTO-4 drive, strict, that
+// lets the host set ASOCWP.
+DriveInfo create(std::string_view device, std::string_view persona, bool strict, bool asocwp, bool force);
 DriveInfo insert(std::string_view device, const std::string& cartridge, bool lto3, bool worm = false);
 DriveInfo eject(std::string_view device);
 DriveInfo power_cycle(std::string_view device);

@@ -373,21 +373,81 @@ void Drive::unload() {
 }
 
 bool Drive::medium_is_worm() {
-    // MODE SENSE(10), DBD 1, PC 0 (current), page 1Dh; 8-byte header, then the page.
     std::vector<std::uint8_t> buf(64);
-    const std::uint8_t cdb[10] = {0x5A, 0x08, 0x1D, 0x00, 0x00, 0x00, 0x00, 0x00, static_cast<std::uint8_t>(buf.size()), 0x00};
+    const auto cdb = scsi::mode_sense10_cdb(scsi::mode_page_medium_configuration, 0, static_cast<std::uint16_t>(buf.size()));
     const Completion c = run(*m_transport, cdb, {}, buf);
     if (const auto s = sense_of(c); s && s->is(scsi::illegal_request, 0x24, 0x00)) {
         return false;  // no Medium Configuration page: the drive has no WORM support
     }
     require_good(c, m_name, "mode sense, page 1Dh");
-    const std::size_t got = std::min(c.data_in_length, buf.size());
-    const std::size_t page = 8 + (got >= 8 ? (static_cast<std::size_t>(buf[6]) << 8 | buf[7]) : 0);
-    if (got < page + 3 || (buf[page] & 0x3Fu) != 0x1D) {
-        throw Error(Errc::device, "drive " + m_name + ": mode sense answered without the medium configuration page",
+    try {
+        const auto page = scsi::mode_page_of(std::span(buf).first(std::min(c.data_in_length, buf.size())),
+                                             scsi::mode_page_medium_configuration, 3, "medium configuration");
+        return (page[2] & 0x01u) != 0;  // WORMM (SSC-4 8.3.8)
+    } catch (const Error& e) {
+        throw Error(Errc::device, "drive " + m_name + ": " + e.what(),
                     "check the drive with `sdparm --page=0x1D " + m_name + "`");
     }
-    return (buf[page + 2] & 0x01u) != 0;  // WORMM
+}
+
+namespace {
+
+// MODE SENSE(10) of page 10h with page control `pc` (0 current, 1 changeable).
+scsi::DeviceConfiguration sense_device_configuration(Transport& t, const std::string& drive, std::uint8_t pc) {
+    std::vector<std::uint8_t> buf(scsi::mode_header10_size + scsi::device_configuration_size + 8);
+    const auto cdb = scsi::mode_sense10_cdb(scsi::mode_page_device_configuration, pc, static_cast<std::uint16_t>(buf.size()));
+    const Completion c = run(t, cdb, {}, buf);
+    if (const auto s = sense_of(c); s && s->is(scsi::illegal_request, 0x24, 0x00)) {
+        throw Error(Errc::unsupported, "drive " + drive + " has no device configuration mode page (10h)",
+                    "this drive cannot write-protect a cartridge for tapekey");
+    }
+    require_good(c, drive, pc == 0 ? "mode sense, page 10h" : "mode sense, page 10h changeable values");
+    try {
+        return scsi::decode_device_configuration(std::span(buf).first(std::min(c.data_in_length, buf.size())));
+    } catch (const Error& e) {
+        throw Error(Errc::device, "drive " + drive + ": " + e.what(),
+                    "check the drive with `sdparm --page=dc --long " + drive + "`");
+    }
+}
+
+WriteProtection protection_of(const scsi::DeviceConfiguration& now, const scsi::DeviceConfiguration& changeable) {
+    WriteProtection w;
+    w.medium = now.wp();
+    w.software = now.swp();
+    w.associated = now.asocwp();
+    w.persistent = now.perswp();
+    w.permanent = now.prmwp();
+    w.associated_changeable = changeable.asocwp();
+    return w;
+}
+
+}  // namespace
+
+WriteProtection Drive::write_protection() {
+    const auto now = sense_device_configuration(*m_transport, m_name, 0);
+    return protection_of(now, sense_device_configuration(*m_transport, m_name, 1));
+}
+
+WriteProtection Drive::protect_cartridge(bool on) {
+    const auto changeable = sense_device_configuration(*m_transport, m_name, 1);
+    if (!changeable.asocwp()) {
+        throw Error(Errc::unsupported,
+                    "drive " + m_name + " does not let the host set associated write protection (ASOCWP, mode page 10h)",
+                    "this drive cannot write-protect a cartridge for tapekey");
+    }
+    const auto current = sense_device_configuration(*m_transport, m_name, 0);
+    const auto list = scsi::encode_device_configuration_select(current, on);
+    const auto cdb = scsi::mode_select10_cdb(static_cast<std::uint16_t>(list.size()));
+    require_good(run(*m_transport, cdb, list, {}), m_name,
+                 on ? "mode select, set associated write protection" : "mode select, clear associated write protection");
+    const WriteProtection after = protection_of(sense_device_configuration(*m_transport, m_name, 0), changeable);
+    if (after.associated != on || (on && !after.medium)) {
+        throw Error(Errc::device,
+                    "drive " + m_name + ": the drive accepted the write protection change, but reports ASOCWP " +
+                        (after.associated ? "1" : "0") + " and WP " + (after.medium ? "1" : "0"),
+                    "check `tapekey drive status`");
+    }
+    return after;
 }
 
 bool Drive::writes_encrypted(const EncryptionStatus& s, const Capabilities& caps) noexcept {
