@@ -629,14 +629,21 @@ int report_load(const DriveKeyOptions& o, const KeyStore& ks, const Drive& d, co
                   << (plan.read_only ? "true" : "false") << ",\"encryption\":\"" << to_string(s.encryption)
                   << "\",\"decryption\":\"" << to_string(s.decryption)
                   << "\",\"key_instance_counter\":" << s.key_instance_counter
-                  << ",\"writes_encrypted\":" << (encrypted ? "true" : "false") << "}\n";
+                  << ",\"writes_encrypted\":" << (encrypted ? "true" : "false")
+                  << ",\"write_protected\":" << (loaded.write_protected ? "true" : "false") << "}\n";
     } else {
         std::cout << "loaded generation " << plan.generation.to_string() << " into " << d.name() << ": "
                   << plan.reason << " (key instance counter " << s.key_instance_counter << ")\n";
     }
-    if (plan.read_only) {
-        print_warning("this cartridge is for reading only: mark the volume full or read-only in the backup "
-                      "software; new data belongs on a cartridge written under the active generation");
+    if (plan.read_only && loaded.write_protected) {
+        print_warning("this cartridge is for reading only: the drive refuses writes to it until it is unloaded "
+                      "(associated write protection), so nothing can be appended in clear; mark the volume full "
+                      "in the backup software");
+    } else if (plan.read_only) {
+        print_warning("this cartridge is for reading only, and the drive could not write-protect it (" +
+                      loaded.unprotected_because +
+                      "): anything appended would be written in clear; mark the volume full or read-only in the "
+                      "backup software now");
     } else if (!encrypted) {
         // The key is loaded (reading works), but a hook that only checks the
         // exit status must not go on to write in clear: this is a "no".

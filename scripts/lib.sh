@@ -15,6 +15,7 @@ TAPEKEY_TEST_PACKAGES=(
   hyperfine    # not required; bench/compare times runs itself
   sg3-utils    # sg_raw: an independent SCSI client (drive interop, cartridge writes in tests)
   stenc        # an independent tape-encryption client (drive interop, tests/interop/stenc_drive.sh)
+  sdparm       # an independent mode-page client: reads and sets ASOCWP against tapekey (tests/cli/bacula.sh)
   strace       # kills or fails a command at chosen system calls (keyring crash tests)
   user-mode-linux  # a real Linux kernel as a process: the real-kernel tier (tests/kernel/run)
   busybox-static   # that tier's guest init (insmod, mount, halt)

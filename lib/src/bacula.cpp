@@ -57,10 +57,16 @@ WormOutcome bacula_worm(const Home& home, const std::function<SecretBytes()>& as
             out.loaded = true;
             out.messages.push_back("loaded generation " + a.plan.generation.to_string() + " into " + name + " for volume " +
                                    r.volume.value_or("-") + ": " + a.plan.reason);
-            if (a.plan.read_only) {
+            if (a.plan.read_only && a.loaded.write_protected) {
                 out.messages.push_back("volume " + r.volume.value_or("-") +
-                                       " is for reading only: anything appended to it would be written in clear; "
-                                       "mark it Read-Only in Bacula");
+                                       " is for reading only: the drive refuses writes to it until it is unloaded, "
+                                       "so Bacula cannot append in clear; mark it Full in Bacula");
+            } else if (a.plan.read_only) {
+                out.messages.push_back("volume " + r.volume.value_or("-") +
+                                       " is for reading only and the drive could not write-protect it (" +
+                                       a.loaded.unprotected_because +
+                                       "): anything appended to it would be written in clear; mark it Read-Only in "
+                                       "Bacula");
             }
             try {
                 out.worm = drive->medium_is_worm();

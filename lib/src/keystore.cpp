@@ -622,6 +622,24 @@ KeyStore::Loaded KeyStore::load(Drive& drive, const LoadPlan& plan_in, const Cap
     r.writes_encrypted = Drive::writes_encrypted(r.status, caps);
     f.emplace_back("counter_after", std::to_string(r.status.key_instance_counter));
     f.emplace_back("writes_encrypted", r.writes_encrypted ? "yes" : "no");
+    if (plan.read_only) {
+        try {
+            r.write_protected = drive.protect_cartridge(true).associated;
+            f.emplace_back("write_protect", "yes");
+        } catch (const Error& e) {
+            r.unprotected_because = e.what();
+            f.emplace_back("write_protect", "unavailable: " + r.unprotected_because);
+        }
+    } else {
+        try {
+            if (drive.write_protection().associated) {
+                drive.protect_cartridge(false);
+                f.emplace_back("write_protect", "lifted");
+            }
+        } catch (const Error&) {
+            // No page 10h or no ASOCWP: nothing of ours to lift.
+        }
+    }
     f.emplace_back("reason", plan.reason);
     note("drive.load", f);
     return r;

@@ -143,11 +143,20 @@ expect_bacula_line() {  # the only output is the WORM line, and nothing on stder
 scsi() {  # scsi [OPTION VALUE] CDB...: sg_raw through the preload library
   local opts=()
   if [ "${1:0:1}" = - ]; then opts=("$1" "$2"); shift 2; fi
-  ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 LD_PRELOAD=$PRELOAD_LIST TAPEEMU_DEVICE=$SG \
-    TAPEEMU_STATE=$WORK/drive.emu sg_raw "${opts[@]}" "$SG" "$@"
+  scsi_tool sg_raw "${opts[@]}" "$SG" "$@"
 }
 write_block() { scsi -s 512 -i "$1" 0a 00 00 02 00 00 >/dev/null 2>&1 || fail "writing a block failed"; }
 read_block() { scsi -r 512 -o "$1" 08 00 00 02 00 00 >/dev/null 2>&1; }
+scsi_tool() {  # scsi_tool PROGRAM ARGS...: another SCSI client through the preload library
+  ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 LD_PRELOAD=$PRELOAD_LIST TAPEEMU_DEVICE=$SG \
+    TAPEEMU_STATE=$WORK/drive.emu "$@"
+}
+write_refused() {  # write_refused FILE SENSE: WRITE(6) fails and sg_raw names the sense
+  local said
+  said=$(scsi -s 512 -i "$1" 0a 00 00 02 00 00 2>&1) && fail "the write was accepted"
+  grep -qF -- "$2" <<<"$said" || fail "sg_raw did not report '$2': $said"
+  CHECKS=$((CHECKS + 2))
+}
 expect_unloaded() {  # the cartridge is in the drive but unloaded: TEST UNIT READY fails, nothing reads
   scsi 00 00 00 00 00 00 >/dev/null 2>&1 && fail "the cartridge is still loaded"
   read_block unloaded.out && fail "a block could be read from the unloaded cartridge"
@@ -208,6 +217,17 @@ expect_last_has "encryption=disable"
 read_block VOL001.out || fail "VOL001 did not read back with its generation"
 cmp -s VOL001.bin VOL001.out || fail "VOL001 read back differs"
 CHECKS=$((CHECKS + 1))
+# ... and write-protected until it is unloaded (ASOCWP): an append is
+# refused by the drive, as sg_raw (sg3-utils' own sense tables) reports it,
+# instead of being written in clear.
+expect_last_has "write_protect=yes"
+write_refused VOL002.bin "Associated write protect"
+read_block next.out && fail "a block was appended to VOL001"
+CHECKS=$((CHECKS + 1))
+run emu eject "$DRIVE"; expect_rc 0
+run emu insert "$DRIVE" --cartridge VOL001; expect_rc 0
+run drive status "$DRIVE"
+expect_out_has "write protection: none"   # unloading ended it
 run emu eject "$DRIVE"; expect_rc 0
 
 # A compromised generation: refused, the cartridge unloaded, stdout still only 0.
@@ -311,5 +331,60 @@ expect_rc 0
 python3 -c 'import json,sys; d=json.load(sys.stdin); assert [v["volume"] for v in d["written"]] == ["VOL001"] and [v["volume"] for v in d["read_only"]] == [] and d["unnamed_loads"] == 0, d' <<<"$OUT" \
   || fail "the list for $G2 is not VOL001"
 CHECKS=$((CHECKS + 1))
+
+# 4. Write protection by hand: drive auto says the cartridge is protected,
+# drive status shows it, and an explicit load of the active generation
+# (the operator's choice) lifts it.
+run emu insert "$DRIVE" --cartridge VOL001; expect_rc 0
+run drive auto "$DRIVE" --home home --volume VOL001
+expect_rc 0
+expect_err_has "the drive refuses writes to it until it is unloaded"
+run drive status "$DRIVE"
+expect_out_has "write protection: this cartridge until it is unloaded (ASOCWP: loaded for reading only)"
+run drive status "$DRIVE" --json
+expect_out_has '"write_protection":{"medium":true,"software":false,"associated":true,'
+write_refused VOL002.bin "Associated write protect"
+# sdparm, which has its own table of page 10h, reads what tapekey set ...
+command -v sdparm >/dev/null || fail "sdparm is needed; ./scripts/check installs it"
+# sdparm also asks for the saved values (PC 11b), which this drive does not
+# keep: SPC-4 answers 05/39/00 and sdparm exits 5 after printing the rest.
+dc() {
+  local rc=0
+  scsi_tool sdparm --page=dc "$@" "$SG" 2>/dev/null || rc=$?
+  [ "$rc" -eq 0 ] || [ "$rc" -eq 5 ] || fail "sdparm $* exited $rc"
+}
+said=$(dc --get=ASOCWP,SWP_T,PERSWP)
+grep -qE '^ASOCWP +1 ' <<<"$said" && grep -qE '^SWP_T +0 ' <<<"$said" && grep -qE '^PERSWP +0 ' <<<"$said" ||
+  fail "sdparm does not read ASOCWP 1, SWP 0, PERSWP 0: $said"
+CHECKS=$((CHECKS + 1))
+run drive load "$DRIVE" --home home --active --volume VOL001
+expect_rc 0
+last_entry drive.load
+expect_last_has "write_protect=lifted"
+grep -qE '^ASOCWP +0 ' <<<"$(dc --get=ASOCWP)" || fail "sdparm still reads ASOCWP 1 after the lift"
+scsi 11 03 00 00 00 00 >/dev/null 2>&1 || fail "SPACE to end of data failed"
+write_block VOL002.bin   # appended under the active generation
+run drive status "$DRIVE"
+expect_out_has "write protection: none"
+# ... and tapekey reads what sdparm sets with its own MODE SELECT.
+dc --set=ASOCWP=1 >/dev/null
+run drive status "$DRIVE"
+expect_out_has "write protection: this cartridge until it is unloaded"
+write_refused VOL002.bin "Associated write protect"
+run emu eject "$DRIVE"; expect_rc 0
+# A drive that cannot protect a cartridge: the load goes on, loudly, and the
+# log says why.
+PLAIN=emu:$WORK/plain.emu
+run emu create "$PLAIN" --no-asocwp; expect_rc 0
+expect_out_has "(hp-lto4, no ASOCWP)"
+run emu insert "$PLAIN" --cartridge VOL001; expect_rc 0
+run drive load "$PLAIN" --home home --generation "$G2" --volume VOL001
+expect_rc 0
+expect_err_has "the drive could not write-protect it (drive $PLAIN does not let the host set associated write protection"
+expect_err_has "anything appended would be written in clear"
+last_entry drive.load
+expect_last_has "write_protect=unavailable: drive $PLAIN does not let the host set"
+run drive status "$PLAIN"
+expect_out_has "this drive cannot write-protect a cartridge for tapekey"
 
 done_ok

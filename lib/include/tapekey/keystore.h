@@ -192,10 +192,17 @@ public:
     // generation, modes, key instance counter before and after) or its
     // failure logged. The drive is asked to clear the key when the
     // cartridge is unloaded when drive.clear_on_unload is set and it can.
+    // A plan for reading only (a deactivated or compromised generation)
+    // then write-protects the cartridge until it is unloaded (ASOCWP,
+    // docs/spec/ssc-pages.md section 8): `write_protected`, or the reason it
+    // could not in `unprotected_because`. A plan for writing lifts such a
+    // protection left by an earlier load of the same mount.
     struct Loaded {
         EncryptionStatus status;
         std::uint32_t counter_before = 0;
         bool writes_encrypted = false;
+        bool write_protected = false;
+        std::string unprotected_because;
     };
     Loaded load(Drive& drive, const LoadPlan& plan, const Capabilities& caps);
     // Logs a refusal to load (the plan said no), then rethrows it.
