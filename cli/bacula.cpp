@@ -1,8 +1,8 @@
-// tapekey bacula worm: the Bacula Storage Daemon's Worm Command
-// (docs/bacula.md). Bacula merges stdout and stderr and reads only the last
-// line, so this prints exactly one line, the WORM flag, and says everything
-// else to syslog and the key-use log. Every decision is in the library
-// (tapekey/bacula.h).
+// tapekey bacula worm and alert: the Bacula Storage Daemon's Worm Command and
+// Alert Command (docs/bacula.md). Bacula merges stdout and stderr; the Worm
+// Command prints exactly one line, the WORM flag, the Alert Command none,
+// and both say everything else to syslog and the key-use log. Every
+// decision is in the library (tapekey/bacula.h).
 #include <syslog.h>
 
 #include <iostream>
@@ -13,9 +13,10 @@
 #include "term.h"
 
 namespace tapekey::cli {
+namespace {
 
-int run_bacula_worm(const BaculaWormOptions& o) {
-    ::openlog("tapekey", LOG_PID, LOG_DAEMON);
+// Bacula's %l %a %v %j as the library takes them.
+WormRequest request_of(const BaculaWormOptions& o) {
     WormRequest r;
     r.control_device = o.control_device;
     r.archive_device = o.archive_device;
@@ -23,6 +24,15 @@ int run_bacula_worm(const BaculaWormOptions& o) {
     for (const auto& part : o.job) {
         r.job += (r.job.empty() ? "" : " ") + part;
     }
+    return r;
+}
+
+}  // namespace
+
+
+int run_bacula_worm(const BaculaWormOptions& o) {
+    ::openlog("tapekey", LOG_PID, LOG_DAEMON);
+    const WormRequest r = request_of(o);
     WormOutcome out;
     int rc = exit_ok;
     if (r.control_device.empty()) {
@@ -50,6 +60,36 @@ int run_bacula_worm(const BaculaWormOptions& o) {
     // The only output: the WORM flag, which Bacula reads from the last line.
     std::cout << (out.worm ? "1" : "0") << std::endl;
     return rc;
+}
+
+// tapekey bacula alert: the Alert Command. Bacula reads `TapeAlert[N]` lines
+// from it; this prints none and says what it found to syslog and the log.
+int run_bacula_alert(const BaculaWormOptions& o) {
+    ::openlog("tapekey", LOG_PID, LOG_DAEMON);
+    const WormRequest r = request_of(o);
+    AlertOutcome out;
+    if (r.control_device.empty()) {
+        out.result = AlertOutcome::Result::failed;
+        out.messages.push_back("bacula alert: no control device: set `Control Device = /dev/sgN` in the Device "
+                               "resource and pass %l first (docs/bacula.md); nothing was checked");
+    } else {
+        try {
+            out = bacula_alert(Home::locate(o.home), r);
+        } catch (const std::exception& e) {  // bacula_alert does not throw; memory exhaustion might
+            out.result = AlertOutcome::Result::failed;
+            out.messages.push_back(std::string("bacula alert failed: ") + e.what());
+        }
+    }
+    const bool bad = out.result == AlertOutcome::Result::changed || out.result == AlertOutcome::Result::failed;
+    for (const auto& m : out.messages) {
+        ::syslog(out.result == AlertOutcome::Result::changed ? LOG_CRIT : bad ? LOG_ERR : LOG_INFO, "bacula alert: %s",
+                 m.c_str());
+    }
+    ::closelog();
+    if (r.control_device.empty()) {
+        return exit_usage;
+    }
+    return bad ? exit_no : exit_ok;
 }
 
 }  // namespace tapekey::cli

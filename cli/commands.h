@@ -182,6 +182,7 @@ struct BaculaWormOptions {
     std::vector<std::string> job;     // %j (the rest of argv, joined with spaces)
 };
 int run_bacula_worm(const BaculaWormOptions& o);
+int run_bacula_alert(const BaculaWormOptions& o);
 
 }  // namespace tapekey::cli
 

@@ -389,21 +389,40 @@ can be loaded it unloads the cartridge, so that the mount fails visibly.
 Exit 0 loaded, 1 refused (Bacula ignores it).
 )";
 
+const char* const bacula_alert_help = R"(
+In bacula-sd.conf, in the drive's Device resource (with the Worm Command):
+  Control Device = /dev/sg3
+  Alert Command = "/usr/bin/tapekey bacula alert %l %a %v %j"
+After every job, checks that the drive still holds the key tapekey loaded
+(same key instance counter and modes, from the key-use log). A reset or
+power cycle clears it, and a mounted volume's next job appends without
+the Worm Command running again: what it wrote may be in clear. Prints
+nothing (no TapeAlert lines); says what it found to syslog (critical when
+the key changed) and logs drive.check. Never loads or clears a key.
+Exit 0 key intact or nothing to check, 1 changed or not checked.
+)";
+
 void add_bacula_commands(CLI::App& app, tapekey::cli::BaculaWormOptions& o, int& rc) {
     using namespace std::string_literals;
     auto* bacula = app.add_subcommand("bacula", "hooks for the Bacula storage daemon"s)->group("Drive");
     bacula->require_subcommand(1);
-    auto* worm = bacula->add_subcommand("worm", "Worm Command hook: load the cartridge's key, print the WORM flag"s);
     // All optional: Bacula drops a code that expands to nothing (no volume
     // yet, no job at startup), and a usage error must not print help that
-    // Bacula would read; run_bacula_worm reports what is missing to syslog.
-    worm->add_option("control_device", o.control_device, "%l: the drive's /dev/sgN (Control Device)");
-    worm->add_option("archive_device", o.archive_device, "%a: the archive device (logged)");
-    worm->add_option("volume", o.volume, "%v: the volume name");
-    worm->add_option("job", o.job, "%j: the job name");
-    worm->add_option("--home", o.home, "the tapekey home (default: $TAPEKEY_HOME, else /var/lib/tapekey)");
-    worm->footer(bacula_worm_help);
-    worm->callback([&] { rc = tapekey::cli::run_bacula_worm(o); });
+    // Bacula would read; the hooks report what is missing to syslog.
+    const auto hook = [&](const char* name, const std::string& what, const char* help) {
+        auto* c = bacula->add_subcommand(name, what);
+        c->add_option("control_device", o.control_device, "%l: the drive's /dev/sgN (Control Device)");
+        c->add_option("archive_device", o.archive_device, "%a: the archive device (logged)");
+        c->add_option("volume", o.volume, "%v: the volume name");
+        c->add_option("job", o.job, "%j: the job name");
+        c->add_option("--home", o.home, "the tapekey home (default: $TAPEKEY_HOME, else /var/lib/tapekey)");
+        c->footer(help);
+        return c;
+    };
+    hook("worm", "Worm Command hook: load the cartridge's key, print the WORM flag"s, bacula_worm_help)
+        ->callback([&] { rc = tapekey::cli::run_bacula_worm(o); });
+    hook("alert", "Alert Command hook: after a job, check the drive still holds tapekey's key"s, bacula_alert_help)
+        ->callback([&] { rc = tapekey::cli::run_bacula_alert(o); });
 }
 
 // tapekey envelopes render | check (cli/envelopes.cpp, docs/spec/envelope.md).

@@ -3,6 +3,7 @@
 
 #include <filesystem>
 
+#include "tapekey/audit_log.h"
 #include "tapekey/drive.h"
 #include "tapekey/error.h"
 #include "tapekey/keystore.h"
@@ -82,6 +83,110 @@ WormOutcome bacula_worm(const Home& home, const std::function<SecretBytes()>& as
         for (const auto& w : ks->log_warnings()) {
             out.messages.push_back(w);
         }
+    }
+    return out;
+}
+
+namespace {
+
+std::optional<std::string> field_of(const LogEntry& e, std::string_view name) {
+    for (const auto& [k, v] : e.fields) {
+        if (k == name) {
+            return v;
+        }
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
+AlertOutcome bacula_alert(const Home& home, const WormRequest& r) {
+    using Result = AlertOutcome::Result;
+    AlertOutcome out;
+    const std::string volume = r.volume.value_or("-");
+    LogFields f = {{"device", r.control_device}, {"volume", volume}};
+    if (!r.job.empty()) {
+        f.emplace_back("job", r.job);
+    }
+    try {
+        Drive drive = Drive::open(r.control_device);
+        std::string serial;
+        try {
+            serial = drive.identity().serial;
+        } catch (const Error&) {
+            serial.clear();  // matched by device name only
+        }
+        f.emplace_back("drive_serial", serial.empty() ? "-" : serial);
+        std::optional<LogEntry> last;
+        read_log(home.log_file(), [&](const LogEntry& e) {
+            if (e.event != "drive.load" && e.event != "drive.clear" && e.event != "drive.unload") {
+                return;
+            }
+            // By serial number when both sides have one (sg numbers change
+            // at boot), else by the device name.
+            const auto s = field_of(e, "drive_serial");
+            const bool by_serial = !serial.empty() && s && *s != "-";
+            if (by_serial ? *s == serial : field_of(e, "device") == r.control_device) {
+                last = e;
+            }
+        });
+        if (!last || last->event != "drive.load") {
+            out.messages.push_back("no key of tapekey's is in " + r.control_device + " (" +
+                                   (last ? "the last action was " + last->event + ", entry " + std::to_string(last->seq)
+                                         : std::string("the key-use log shows no load into it")) +
+                                   "): nothing to check");
+            return out;
+        }
+        if (drive.next_block().medium == NextBlockStatus::Medium::none) {
+            out.messages.push_back("no cartridge in " + r.control_device +
+                                   ": the key left with it (clear on unload), nothing to check");
+            return out;
+        }
+        const EncryptionStatus now = drive.status();
+        const std::string counter = std::to_string(now.key_instance_counter);
+        const auto want_counter = field_of(*last, "counter_after");
+        const auto want_enc = field_of(*last, "encryption");
+        const auto want_dec = field_of(*last, "decryption");
+        const std::string gen = field_of(*last, "generation").value_or("(key file)");
+        std::string differs;
+        if (want_counter && *want_counter != counter) {
+            differs = "key instance counter " + *want_counter + ", now " + counter;
+        } else if (want_enc && *want_enc != to_string(now.encryption)) {
+            differs = "encryption " + *want_enc + ", now " + to_string(now.encryption);
+        } else if (want_dec && *want_dec != to_string(now.decryption)) {
+            differs = "decryption " + *want_dec + ", now " + to_string(now.decryption);
+        }
+        f.insert(f.end(), {{"generation", gen},
+                           {"loaded_entry", std::to_string(last->seq)},
+                           {"counter", counter},
+                           {"encryption", to_string(now.encryption)}});
+        if (differs.empty()) {
+            out.result = Result::intact;
+            f.emplace_back("result", "ok");
+            out.messages.push_back("the key of generation " + gen + " is still in " + r.control_device +
+                                   " (key instance counter " + counter + ") after the job on volume " + volume);
+        } else {
+            out.result = Result::changed;
+            f.emplace_back("result", "changed");
+            const std::string why = "the drive's key changed since tapekey loaded generation " + gen + " (log entry " +
+                                    std::to_string(last->seq) + ", " + last->time + "): " + differs +
+                                    "; blocks written to volume " + volume +
+                                    " since then may be in clear: mark it Error in Bacula, find the jobs with "
+                                    "`tapekey log show --event drive.check`, and run them again";
+            f.emplace_back("reason", why);
+            out.messages.push_back(why);
+        }
+    } catch (const std::exception& e) {  // Error, and file-system errors from an unreadable home or log
+        out.result = Result::failed;
+        out.messages.push_back(std::string("could not check the drive's key: ") + e.what());
+        f.emplace_back("result", "error");
+        f.emplace_back("reason", e.what());
+    }
+    try {
+        KeyUseLog log(home, "bacula alert");
+        (void)log.append("drive.check", f);
+    } catch (const std::exception& e) {
+        out.messages.push_back(std::string("the key-use log did not record this check: ") + e.what());
     }
     return out;
 }

@@ -125,10 +125,12 @@ ASAN_RT=$(ldd "$PRELOAD" | awk '/libasan/ { print $3 }')
 PRELOAD_LIST=${ASAN_RT:+$ASAN_RT:}$PRELOAD
 command -v sg_raw >/dev/null || fail "sg_raw (sg3-utils) is needed; ./scripts/check installs it"
 SG=/dev/sg7
-hook() {  # hook ARGS...: the hook through SG_IO on $SG, as bacula:tape would run it (home from the environment)
+hook() { bacula_hook worm "$@"; }
+alert() { bacula_hook alert "$@"; }
+bacula_hook() {  # bacula_hook worm|alert ARGS...: through SG_IO on $SG, as bacula:tape runs it (home from the environment)
   set +e
   TAPEKEY_HOME=$WORK/home ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 LD_PRELOAD=$PRELOAD_LIST \
-    TAPEEMU_DEVICE=$SG TAPEEMU_STATE=$WORK/drive.emu "$TAPEKEY" bacula worm "$@" >"$WORK/.out" 2>"$WORK/.err" </dev/null
+    TAPEEMU_DEVICE=$SG TAPEEMU_STATE=$WORK/drive.emu "$TAPEKEY" bacula "$@" >"$WORK/.out" 2>"$WORK/.err" </dev/null
   RC=$?
   set -e
   OUT=$(cat "$WORK/.out")
@@ -386,5 +388,50 @@ last_entry drive.load
 expect_last_has "write_protect=unavailable: drive $PLAIN does not let the host set"
 run drive status "$PLAIN"
 expect_out_has "this drive cannot write-protect a cartridge for tapekey"
+
+# 5. bacula alert, after each job: the key tapekey loaded is still in the
+# drive, or it is not (a power cycle while the volume stays mounted: the
+# next job would append in clear). It prints nothing, ever.
+expect_silent() {
+  [ ! -s "$WORK/.out" ] && [ ! -s "$WORK/.err" ] || fail "the alert hook printed something"
+  CHECKS=$((CHECKS + 1))
+}
+run emu insert "$DRIVE" --cartridge VOL006; expect_rc 0
+hook "$SG" /dev/nst0 VOL006 "$JOB"; expect_rc 0
+alert "$SG" /dev/nst0 VOL006 "$JOB"
+expect_rc 0
+expect_silent
+last_entry drive.check
+expect_last_has "bacula alert  drive.check"
+expect_last_has "volume=VOL006"
+expect_last_has "job=$JOB"
+expect_last_has "result=ok"
+expect_last_has "encryption=encrypt"
+run emu power-cycle "$DRIVE"; expect_rc 0
+alert "$SG" /dev/nst0 VOL006 "$JOB"
+expect_rc 1
+expect_silent
+last_entry drive.check
+expect_last_has "result=changed"
+expect_last_has "now disable"
+expect_last_has "blocks written to volume VOL006 since then may be in clear"
+# The Worm Command loads the key again at the next mount; then intact.
+hook "$SG" /dev/nst0 VOL006 "$JOB"; expect_rc 0
+alert "$SG" /dev/nst0 VOL006 "$JOB"; expect_rc 0
+# A key cleared by `drive clear` (logged with the drive's serial number,
+# under another device name): nothing of tapekey's to check, nothing logged.
+TAPEKEY_HOME=$WORK/home run drive clear "$DRIVE"; expect_rc 0
+run log show --home home --event drive.check
+CHECKS_BEFORE=$(wc -l <<<"$OUT")
+alert "$SG" /dev/nst0 VOL006 "$JOB"
+expect_rc 0
+expect_silent
+run log show --home home --event drive.check
+[ "$(wc -l <<<"$OUT")" = "$CHECKS_BEFORE" ] || fail "a check with nothing to check was logged"
+# No control device: usage, still silent.
+alert
+expect_rc 2
+expect_silent
+run emu eject "$DRIVE"; expect_rc 0
 
 done_ok

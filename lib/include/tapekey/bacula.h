@@ -10,6 +10,7 @@
 // instead of reading with a wrong key or writing in clear.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
@@ -52,5 +53,30 @@ struct WormOutcome {
 // the home cannot be opened. Never throws; `ask_passphrase` is called only
 // for a passphrase-sealed machine key.
 WormOutcome bacula_worm(const Home& home, const std::function<SecretBytes()>& ask_passphrase, const WormRequest& r);
+
+// What the Alert Command check found.
+struct AlertOutcome {
+    enum class Result : std::uint8_t {
+        nothing_to_check,  // tapekey has no key in this drive now (none loaded, cleared, no cartridge)
+        intact,            // the drive still has the key tapekey loaded, in the same modes
+        changed,           // it does not: what Bacula wrote since may be in clear
+        failed,            // the check could not be made (no drive, no log): said in messages
+    };
+    Result result = Result::nothing_to_check;
+    std::vector<std::string> messages;  // one line each, lower case, never secret
+};
+
+// The Alert Command hook (`tapekey bacula alert %l %a %v %j`), which Bacula
+// runs after every job and after a read or write error (reference
+// bacula.md section 6.2). A volume stays mounted between jobs and the next
+// job appends without a label read, so no Worm Command runs again: if the
+// drive lost its key meanwhile (a reset, a power cycle, another host), the
+// blocks appended since were written in clear, silently. This compares the
+// drive's Data Encryption Status (0020h) with the newest key-use log entry
+// that set this drive's key (drive.load, drive.clear, drive.unload, matched
+// by the drive's serial number or the device name): `changed` when the
+// key instance counter or the modes differ. Logs drive.check (result ok
+// or changed). Never loads or clears a key. Never throws.
+AlertOutcome bacula_alert(const Home& home, const WormRequest& r);
 
 }  // namespace tapekey
