@@ -143,7 +143,7 @@ check_degraded() {
 # At 150 dpi the first code's symbol spans about x 32..94 mm, y 38..100 mm.
 mm() { awk -v v="$1" 'BEGIN { printf "%d", v * 150 / 25.4 }'; }
 degrade dpi150 ok -resize 50%
-degrade dpi100 ok -resize 33.3%
+degrade dpi100 either -resize 33.3%   # below the 150 dpi the sheet asks for: 3.5 pixels a module; most decode, some codes ask for a better scan
 degrade dpi75 either -resize 25%
 degrade dpi60 either -resize 20%
 degrade blur ok -resize 50% -blur 0x1.5
