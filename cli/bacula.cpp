@@ -1,8 +1,8 @@
 // tapekey bacula worm and alert: the Bacula Storage Daemon's Worm Command and
 // Alert Command (docs/bacula.md). Bacula merges stdout and stderr; the Worm
-// Command prints exactly one line, the WORM flag, the Alert Command none,
-// and both say everything else to syslog and the key-use log. Every
-// decision is in the library (tapekey/bacula.h).
+// Command prints exactly one line, the WORM flag, the Alert Command only
+// TapeAlert lines, and both say everything else to syslog and the key-use
+// log. Every decision is in the library (tapekey/bacula.h).
 #include <syslog.h>
 
 #include <iostream>
@@ -63,7 +63,8 @@ int run_bacula_worm(const BaculaWormOptions& o) {
 }
 
 // tapekey bacula alert: the Alert Command. Bacula reads `TapeAlert[N]` lines
-// from it; this prints none and says what it found to syslog and the log.
+// from it; this prints those and nothing else, and says what it found to
+// syslog and the log.
 int run_bacula_alert(const BaculaWormOptions& o) {
     ::openlog("tapekey", LOG_PID, LOG_DAEMON);
     const WormRequest r = request_of(o);
@@ -86,6 +87,12 @@ int run_bacula_alert(const BaculaWormOptions& o) {
                  m.c_str());
     }
     ::closelog();
+    // The only output: the TapeAlert flags, as the stock `tapealert %l`
+    // prints them (Bacula reads the number; docs/spec/ssc-pages.md section 9).
+    for (const unsigned n : out.tape_alerts) {
+        std::cout << "TapeAlert[" << n << "]:\n";
+    }
+    std::cout.flush();
     if (r.control_device.empty()) {
         return exit_usage;
     }

@@ -396,9 +396,11 @@ In bacula-sd.conf, in the drive's Device resource (with the Worm Command):
 After every job, checks that the drive still holds the key tapekey loaded
 (same key instance counter and modes, from the key-use log). A reset or
 power cycle clears it, and a mounted volume's next job appends without
-the Worm Command running again: what it wrote may be in clear. Prints
-nothing (no TapeAlert lines); says what it found to syslog (critical when
-the key changed) and logs drive.check. Never loads or clears a key.
+the Worm Command running again: what it wrote may be in clear. Prints only
+the drive's TapeAlert flags, one `TapeAlert[N]:` line each, as the stock
+`tapealert %l` does (it replaces that script); says what it found to syslog
+(critical when the key changed) and logs drive.check. Never loads or
+clears a key.
 Exit 0 key intact or nothing to check, 1 changed or not checked.
 )";
 

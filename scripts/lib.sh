@@ -13,7 +13,7 @@ TAPEKEY_TEST_PACKAGES=(
   botan        # independent Shamir implementation (RTSS) for cross-checks
   ssss         # the baseline in bench/compare
   hyperfine    # not required; bench/compare times runs itself
-  sg3-utils    # sg_raw: an independent SCSI client (drive interop, cartridge writes in tests)
+  sg3-utils    # sg_raw, sg_logs: independent SCSI clients (drive interop, cartridge writes, TapeAlert in tests)
   stenc        # an independent tape-encryption client (drive interop, tests/interop/stenc_drive.sh)
   sdparm       # an independent mode-page client: reads and sets ASOCWP against tapekey (tests/cli/bacula.sh)
   strace       # kills or fails a command at chosen system calls (keyring crash tests)

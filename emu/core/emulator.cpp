@@ -138,6 +138,8 @@ Result Emulator::dispatch(std::span<const std::uint8_t> cdb, std::span<const std
             return load_unload(cdb);
         case 0x34:
             return read_position(cdb);
+        case 0x4D:
+            return log_sense(cdb);
         case 0x55:
             return mode_select(cdb, data_out, true);
         case 0x5A:
@@ -355,13 +357,54 @@ Result Emulator::mode_select(std::span<const std::uint8_t> cdb, std::span<const 
     return {};
 }
 
-void Emulator::check_writable() const {
+void Emulator::check_writable() {
+    if (m_swp || m_asocwp) {
+        m_tape_alerts |= std::uint64_t{1} << 8;  // TapeAlert flag 9: write to a write-protected cartridge
+    }
     if (m_swp) {
         fail(sk::data_protect, 0x27, 0x02);  // logical unit software write protected
     }
     if (m_asocwp) {
         fail(sk::data_protect, 0x27, 0x03);  // associated write protect
     }
+}
+
+// SPC-4 LOG SENSE: page 00h (supported pages) and the TapeAlert page 2Eh,
+// whose flags are cleared as they are read (docs/spec/ssc-pages.md section 9).
+Result Emulator::log_sense(std::span<const std::uint8_t> cdb) {
+    if ((cdb[1] & 0x01u) != 0) {
+        invalid_cdb(1, 0);  // SP: nothing is saved
+    }
+    if (cdb[5] != 0 || cdb[6] != 0) {
+        invalid_cdb(5);  // PARAMETER POINTER
+    }
+    const std::uint8_t page = cdb[2] & 0x3Fu;
+    Result r;
+    if (page == sk::log_page_supported) {
+        r.data_in = {0x00, 0x00, 0x00, 0x02, sk::log_page_supported, sk::log_page_tape_alert};
+    } else if (page == sk::log_page_tape_alert) {
+        std::vector<unsigned> set;
+        for (unsigned flag = 1; flag <= sk::tape_alert_flags; ++flag) {
+            if ((m_tape_alerts >> (flag - 1) & 1u) != 0) {
+                set.push_back(flag);
+            }
+        }
+        r.data_in = sk::encode_tape_alert(set);
+    } else {
+        invalid_cdb(2, 5);
+    }
+    const std::size_t alloc = static_cast<std::size_t>((cdb[7] << 8) | cdb[8]);
+    if (r.data_in.size() > alloc) {
+        r.data_in.resize(alloc);
+    }
+    if (page == sk::log_page_tape_alert) {
+        // Only the flags whose parameter was transferred are cleared: a
+        // reader that asks for the 4-byte header first loses none.
+        for (unsigned flag = 1; flag <= sk::tape_alert_flags && 4 + flag * 5 <= r.data_in.size(); ++flag) {
+            m_tape_alerts &= ~(std::uint64_t{1} << (flag - 1));
+        }
+    }
+    return r;
 }
 
 // SSC-4 LOAD UNLOAD: LOAD 1 threads the cartridge, 0 unloads it.

@@ -96,6 +96,7 @@ public:
     // cycle or cleared) and ASOCWP (until the cartridge is unloaded).
     bool software_write_protect() const noexcept { return m_swp; }
     bool associated_write_protect() const noexcept { return m_asocwp; }
+    std::uint64_t tape_alerts() const noexcept { return m_tape_alerts; }
     void set_strict(bool strict) noexcept { m_strict = strict; }
     std::optional<std::string> loaded_cartridge() const;
     const Cartridge* cartridge(const std::string& name) const;
@@ -123,7 +124,8 @@ private:
     Result mode_select(std::span<const std::uint8_t> cdb, std::span<const std::uint8_t> data_out, bool ten);
     // Page 10h as MODE SENSE reports it for page control pc (0 current, 1 changeable, 2 default).
     std::array<std::uint8_t, 16> device_configuration_page(unsigned pc) const;
-    void check_writable() const;  // 07/27/02 with SWP, 07/27/03 with ASOCWP
+    void check_writable();  // 07/27/02 with SWP, 07/27/03 with ASOCWP (and TapeAlert flag 9)
+    Result log_sense(std::span<const std::uint8_t> cdb);
     Result read6(std::span<const std::uint8_t> cdb);
     Result write6(std::span<const std::uint8_t> cdb, std::span<const std::uint8_t> data_out);
     Result write_filemarks(std::span<const std::uint8_t> cdb);
@@ -149,6 +151,7 @@ private:
     bool m_asocwp_c = true;
     bool m_swp = false;
     bool m_asocwp = false;
+    std::uint64_t m_tape_alerts = 0;  // TapeAlert flag n is bit n - 1; cleared when read
     // Data encryption parameters (SSC-4 8.5, SPOUT page 0010h), one set for all I_T nexus.
     tapekey::EncryptionMode m_encryption = tapekey::EncryptionMode::disable;
     tapekey::DecryptionMode m_decryption = tapekey::DecryptionMode::disable;

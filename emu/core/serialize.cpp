@@ -60,6 +60,7 @@ Emulator::Snapshot Emulator::serialize() const {
     put8(out, m_asocwp_c);
     put8(out, m_swp);
     put8(out, m_asocwp);
+    put64(out, m_tape_alerts);
     put8(out, static_cast<unsigned>(m_encryption));
     put8(out, static_cast<unsigned>(m_decryption));
     put8(out, m_algorithm_index);
@@ -110,6 +111,7 @@ Emulator Emulator::deserialize(std::span<const std::uint8_t> bytes, tapekey::Sec
     Emulator e(static_cast<Persona>(persona), strict, r.u8("asocwp capable") != 0);
     e.m_swp = r.u8("swp") != 0;
     e.m_asocwp = r.u8("asocwp") != 0;
+    e.m_tape_alerts = r.u64("tape alerts");
     e.m_encryption = static_cast<tapekey::EncryptionMode>(r.u8("encryption mode"));
     e.m_decryption = static_cast<tapekey::DecryptionMode>(r.u8("decryption mode"));
     e.m_algorithm_index = r.u8("algorithm index");

@@ -98,13 +98,68 @@ std::optional<std::string> field_of(const LogEntry& e, std::string_view name) {
     return std::nullopt;
 }
 
+// The newest entry that set the key of this drive: by serial number when
+// both sides have one (sg numbers change at boot), else by device name.
+std::optional<LogEntry> last_key_action(const Home& home, const std::string& device, const std::string& serial) {
+    std::optional<LogEntry> last;
+    read_log(home.log_file(), [&](const LogEntry& e) {
+        if (e.event != "drive.load" && e.event != "drive.clear" && e.event != "drive.unload") {
+            return;
+        }
+        const auto s = field_of(e, "drive_serial");
+        const bool by_serial = !serial.empty() && s && *s != "-";
+        if (by_serial ? *s == serial : field_of(e, "device") == device) {
+            last = e;
+        }
+    });
+    return last;
+}
+
+// The drive now against the load that set its key: counter and modes.
+void check_key(Drive& drive, const LogEntry& load, const WormRequest& r, AlertOutcome& out, LogFields& f) {
+    const std::string volume = r.volume.value_or("-");
+    const EncryptionStatus now = drive.status();
+    const std::string counter = std::to_string(now.key_instance_counter);
+    const auto want_counter = field_of(load, "counter_after");
+    const auto want_enc = field_of(load, "encryption");
+    const auto want_dec = field_of(load, "decryption");
+    const std::string gen = field_of(load, "generation").value_or("(key file)");
+    std::string differs;
+    if (want_counter && *want_counter != counter) {
+        differs = "key instance counter " + *want_counter + ", now " + counter;
+    } else if (want_enc && *want_enc != to_string(now.encryption)) {
+        differs = "encryption " + *want_enc + ", now " + to_string(now.encryption);
+    } else if (want_dec && *want_dec != to_string(now.decryption)) {
+        differs = "decryption " + *want_dec + ", now " + to_string(now.decryption);
+    }
+    f.insert(f.end(), {{"generation", gen},
+                       {"loaded_entry", std::to_string(load.seq)},
+                       {"counter", counter},
+                       {"encryption", to_string(now.encryption)}});
+    if (differs.empty()) {
+        out.result = AlertOutcome::Result::intact;
+        f.emplace_back("result", "ok");
+        out.messages.push_back("the key of generation " + gen + " is still in " + r.control_device +
+                               " (key instance counter " + counter + ") after the job on volume " + volume);
+        return;
+    }
+    out.result = AlertOutcome::Result::changed;
+    f.emplace_back("result", "changed");
+    const std::string why = "the drive's key changed since tapekey loaded generation " + gen + " (log entry " +
+                            std::to_string(load.seq) + ", " + load.time + "): " + differs +
+                            "; blocks written to volume " + volume +
+                            " since then may be in clear: mark it Error in Bacula, find the jobs with "
+                            "`tapekey log show --event drive.check`, and run them again";
+    f.emplace_back("reason", why);
+    out.messages.push_back(why);
+}
+
 }  // namespace
 
 AlertOutcome bacula_alert(const Home& home, const WormRequest& r) {
     using Result = AlertOutcome::Result;
     AlertOutcome out;
-    const std::string volume = r.volume.value_or("-");
-    LogFields f = {{"device", r.control_device}, {"volume", volume}};
+    LogFields f = {{"device", r.control_device}, {"volume", r.volume.value_or("-")}};
     if (!r.job.empty()) {
         f.emplace_back("job", r.job);
     }
@@ -117,70 +172,42 @@ AlertOutcome bacula_alert(const Home& home, const WormRequest& r) {
             serial.clear();  // matched by device name only
         }
         f.emplace_back("drive_serial", serial.empty() ? "-" : serial);
-        std::optional<LogEntry> last;
-        read_log(home.log_file(), [&](const LogEntry& e) {
-            if (e.event != "drive.load" && e.event != "drive.clear" && e.event != "drive.unload") {
-                return;
-            }
-            // By serial number when both sides have one (sg numbers change
-            // at boot), else by the device name.
-            const auto s = field_of(e, "drive_serial");
-            const bool by_serial = !serial.empty() && s && *s != "-";
-            if (by_serial ? *s == serial : field_of(e, "device") == r.control_device) {
-                last = e;
-            }
-        });
+        try {
+            out.tape_alerts = drive.tape_alerts();
+        } catch (const Error& e) {
+            out.messages.push_back(std::string("could not read the tapealert flags: ") + e.what());
+        }
+        std::string flags;
+        for (const unsigned n : out.tape_alerts) {
+            flags += (flags.empty() ? "" : ",") + std::to_string(n);
+        }
+        f.emplace_back("tape_alerts", flags.empty() ? "-" : flags);
+        if (!flags.empty()) {
+            out.messages.push_back("tapealert flags of " + r.control_device + ": " + flags);
+        }
+        const std::optional<LogEntry> last = last_key_action(home, r.control_device, serial);
         if (!last || last->event != "drive.load") {
             out.messages.push_back("no key of tapekey's is in " + r.control_device + " (" +
                                    (last ? "the last action was " + last->event + ", entry " + std::to_string(last->seq)
                                          : std::string("the key-use log shows no load into it")) +
                                    "): nothing to check");
-            return out;
-        }
-        if (drive.next_block().medium == NextBlockStatus::Medium::none) {
+        } else if (drive.next_block().medium == NextBlockStatus::Medium::none) {
             out.messages.push_back("no cartridge in " + r.control_device +
                                    ": the key left with it (clear on unload), nothing to check");
-            return out;
-        }
-        const EncryptionStatus now = drive.status();
-        const std::string counter = std::to_string(now.key_instance_counter);
-        const auto want_counter = field_of(*last, "counter_after");
-        const auto want_enc = field_of(*last, "encryption");
-        const auto want_dec = field_of(*last, "decryption");
-        const std::string gen = field_of(*last, "generation").value_or("(key file)");
-        std::string differs;
-        if (want_counter && *want_counter != counter) {
-            differs = "key instance counter " + *want_counter + ", now " + counter;
-        } else if (want_enc && *want_enc != to_string(now.encryption)) {
-            differs = "encryption " + *want_enc + ", now " + to_string(now.encryption);
-        } else if (want_dec && *want_dec != to_string(now.decryption)) {
-            differs = "decryption " + *want_dec + ", now " + to_string(now.decryption);
-        }
-        f.insert(f.end(), {{"generation", gen},
-                           {"loaded_entry", std::to_string(last->seq)},
-                           {"counter", counter},
-                           {"encryption", to_string(now.encryption)}});
-        if (differs.empty()) {
-            out.result = Result::intact;
-            f.emplace_back("result", "ok");
-            out.messages.push_back("the key of generation " + gen + " is still in " + r.control_device +
-                                   " (key instance counter " + counter + ") after the job on volume " + volume);
         } else {
-            out.result = Result::changed;
-            f.emplace_back("result", "changed");
-            const std::string why = "the drive's key changed since tapekey loaded generation " + gen + " (log entry " +
-                                    std::to_string(last->seq) + ", " + last->time + "): " + differs +
-                                    "; blocks written to volume " + volume +
-                                    " since then may be in clear: mark it Error in Bacula, find the jobs with "
-                                    "`tapekey log show --event drive.check`, and run them again";
-            f.emplace_back("reason", why);
-            out.messages.push_back(why);
+            check_key(drive, *last, r, out, f);
         }
     } catch (const std::exception& e) {  // Error, and file-system errors from an unreadable home or log
         out.result = Result::failed;
         out.messages.push_back(std::string("could not check the drive's key: ") + e.what());
         f.emplace_back("result", "error");
         f.emplace_back("reason", e.what());
+    }
+    if (out.result == Result::nothing_to_check) {
+        if (out.tape_alerts.empty()) {
+            return out;  // nothing worth an entry
+        }
+        f.emplace_back("result", "none");
     }
     try {
         KeyUseLog log(home, "bacula alert");

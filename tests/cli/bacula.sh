@@ -373,6 +373,12 @@ dc --set=ASOCWP=1 >/dev/null
 run drive status "$DRIVE"
 expect_out_has "write protection: this cartridge until it is unloaded"
 write_refused VOL002.bin "Associated write protect"
+# The refused writes raised TapeAlert flag 9 (write protect), as sg_logs,
+# with its own table of log page 2Eh, reads it; reading clears it.
+alerts() { scsi_tool sg_logs --page=0x2e "$SG" 2>&1 | sed -n 's/^ *Write protect: //p'; }
+[ "$(alerts)" = 1 ] || fail "sg_logs does not read TapeAlert flag 9 after a refused write"
+[ "$(alerts)" = 0 ] || fail "TapeAlert flag 9 is still set after the page was read"
+CHECKS=$((CHECKS + 2))
 run emu eject "$DRIVE"; expect_rc 0
 # A drive that cannot protect a cartridge: the load goes on, loudly, and the
 # log says why.
@@ -428,6 +434,22 @@ expect_rc 0
 expect_silent
 run log show --home home --event drive.check
 [ "$(wc -l <<<"$OUT")" = "$CHECKS_BEFORE" ] || fail "a check with nothing to check was logged"
+# TapeAlert flags pass through as the stock `tapealert %l` prints them
+# (only the number counts for Bacula), and are logged.
+hook "$SG" /dev/nst0 VOL006 "$JOB"; expect_rc 0
+dc --set=ASOCWP=1 >/dev/null
+write_refused VOL002.bin "Associated write protect"
+alert "$SG" /dev/nst0 VOL006 "$JOB"
+expect_rc 0
+[ "$(cat "$WORK/.out")" = "TapeAlert[9]:" ] || fail "the alert hook did not print exactly TapeAlert[9]: ($(cat "$WORK/.out"))"
+[ ! -s "$WORK/.err" ] || fail "the alert hook wrote to stderr"
+CHECKS=$((CHECKS + 2))
+last_entry drive.check
+expect_last_has "tape_alerts=9"
+expect_last_has "result=ok"
+alert "$SG" /dev/nst0 VOL006 "$JOB"   # read once: gone
+expect_rc 0
+expect_silent
 # No control device: usage, still silent.
 alert
 expect_rc 2

@@ -47,6 +47,20 @@ private:
     Hook m_hook;
 };
 
+// A hook answering commands with operation code `op` as a drive without
+// the page they ask for: 05/24/00, invalid field in CDB.
+MemoryTransport::Hook invalid_field_for(std::uint8_t op) {
+    return [op](const detail::Command& c) -> std::optional<detail::Completion> {
+        if (c.cdb[0] != op) {
+            return std::nullopt;
+        }
+        scsi::Sense s;
+        s.key = scsi::illegal_request;
+        s.asc = 0x24;
+        return detail::Completion{detail::status_check_condition, 0, scsi::encode_fixed_sense(s)};
+    };
+}
+
 Drive drive_on(Emulator& e, MemoryTransport::Hook hook = {}) {
     return Drive(std::make_unique<MemoryTransport>(e, std::move(hook)), "test");
 }
@@ -356,15 +370,7 @@ TEST_CASE("drive api: WORM from the medium configuration mode page (1Dh)") {
     e.insert("WORM", false, true);
     CHECK(d.medium_is_worm());
     // A drive without the page (05/24/00, invalid field in CDB) has no WORM support.
-    Drive old = drive_on(e, [](const detail::Command& c) -> std::optional<detail::Completion> {
-        if (c.cdb[0] != 0x5A) {
-            return std::nullopt;
-        }
-        scsi::Sense s;
-        s.key = scsi::illegal_request;
-        s.asc = 0x24;
-        return detail::Completion{detail::status_check_condition, 0, scsi::encode_fixed_sense(s)};
-    });
+    Drive old = drive_on(e, invalid_field_for(scsi::op_mode_sense10));
     CHECK_FALSE(old.medium_is_worm());
 }
 
@@ -397,15 +403,7 @@ TEST_CASE("drive api: a cartridge write-protected until it is unloaded (ASOCWP, 
     CHECK_FALSE(p.write_protection().associated_changeable);
 
     // A drive without page 10h (05/24/00): unsupported.
-    Drive old = drive_on(e, [](const detail::Command& c) -> std::optional<detail::Completion> {
-        if (c.cdb[0] != scsi::op_mode_sense10) {
-            return std::nullopt;
-        }
-        scsi::Sense s;
-        s.key = scsi::illegal_request;
-        s.asc = 0x24;
-        return detail::Completion{detail::status_check_condition, 0, scsi::encode_fixed_sense(s)};
-    });
+    Drive old = drive_on(e, invalid_field_for(scsi::op_mode_sense10));
     CHECK(error_of([&] { (void)old.write_protection(); }) == Errc::unsupported);
     CHECK(error_of([&] { (void)old.protect_cartridge(true); }) == Errc::unsupported);
 
@@ -419,4 +417,19 @@ TEST_CASE("drive api: a cartridge write-protected until it is unloaded (ASOCWP, 
     e.eject();
     e.insert("TAPE01", false);
     CHECK(error_of([&] { (void)liar.protect_cartridge(true); }) == Errc::device);
+}
+
+TEST_CASE("drive api: TapeAlert flags from log page 2Eh, read once") {
+    Emulator e;
+    e.insert("TAPE01", false);
+    Drive d = drive_on(e);
+    CHECK(d.tape_alerts().empty());
+    (void)d.protect_cartridge(true);
+    const std::vector<std::uint8_t> block = {1, 2, 3, 4};
+    CHECK(e.execute(std::vector<std::uint8_t>{0x0A, 0, 0, 0, 4, 0}, block, 0).status == tapeemu::status_check_condition);
+    CHECK(d.tape_alerts() == std::vector<unsigned>{9});
+    CHECK(d.tape_alerts().empty());
+    // A drive without the page (05/24/00): no flags, not an error.
+    Drive old = drive_on(e, invalid_field_for(scsi::op_log_sense));
+    CHECK(old.tape_alerts().empty());
 }

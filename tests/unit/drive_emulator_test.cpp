@@ -716,3 +716,35 @@ TEST_CASE("emulator: MODE SELECT refusals name the byte; a drive without ASOCWP 
     CHECK(sense_of(r).field == 23);
     expect_good(write_block(plain, block_data(0)));
 }
+
+TEST_CASE("emulator: TapeAlert flag 9 after a refused write, cleared when the page is read") {
+    Emulator e = ready_drive();
+    const auto log_sense = [&](std::uint8_t page) {
+        return e.execute(scsi::log_sense_cdb(page, scsi::tape_alert_allocation), {}, scsi::tape_alert_allocation);
+    };
+    auto r = log_sense(scsi::log_page_supported);
+    expect_good(r);
+    CHECK(r.data_in == Bytes{0x00, 0x00, 0x00, 0x02, 0x00, 0x2E});
+    r = log_sense(scsi::log_page_tape_alert);
+    expect_good(r);
+    CHECK(scsi::decode_tape_alert(r.data_in).empty());
+    expect_good(set_asocwp(e, true));
+    expect_sense(write_block(e, block_data(0)), scsi::data_protect, 0x27, 0x03);
+    // Kept across the state file.
+    auto snap = e.serialize();
+    Emulator f = Emulator::deserialize(snap.state, snap.key.clone());
+    CHECK(f.tape_alerts() == (std::uint64_t{1} << 8));
+    r = log_sense(scsi::log_page_tape_alert);
+    expect_good(r);
+    CHECK(scsi::decode_tape_alert(r.data_in) == std::vector<unsigned>{9});
+    r = log_sense(scsi::log_page_tape_alert);
+    CHECK(scsi::decode_tape_alert(r.data_in).empty());
+    // Another page, SP, a parameter pointer: refused naming the byte.
+    expect_sense(log_sense(0x0C), scsi::illegal_request, 0x24, 0x00);
+    auto cdb = scsi::log_sense_cdb(scsi::log_page_tape_alert, 64);
+    cdb[1] = 0x01;
+    CHECK(sense_of(e.execute(cdb, {}, 64)).field == 1);
+    cdb[1] = 0x00;
+    cdb[6] = 0x01;
+    CHECK(sense_of(e.execute(cdb, {}, 64)).field == 5);
+}

@@ -474,3 +474,40 @@ TEST_CASE("drive modes: a malformed mode page or select list is refused naming t
     CHECK_THROWS_AS(scsi::decode_device_configuration_select(trailing, true, &fault), Error);
 }
 
+
+TEST_CASE("drive logs: TapeAlert page 2Eh golden vectors and the LOG SENSE CDB") {
+    std::size_t pages = 0, cdbs = 0;
+    for (const auto& v : tapekey::test::load_vectors("drive/logs.vec")) {
+        CAPTURE(v.name());
+        if (v.section == "tape-alert") {
+            ++pages;
+            const auto flags = scsi::decode_tape_alert(page_bytes(v));
+            CHECK((flags.empty() ? std::string("-") : numbers(flags)) == v.at("flags"));
+            // The drive side writes every flag; the host side reads back the same set.
+            const auto page = scsi::encode_tape_alert(flags);
+            CHECK(page.size() == scsi::tape_alert_allocation);
+            CHECK(scsi::decode_tape_alert(page) == flags);
+        } else if (v.section == "log-cdb") {
+            ++cdbs;
+            const auto cdb = scsi::log_sense_cdb(scsi::log_page_tape_alert, static_cast<std::uint16_t>(v.number("length")));
+            CHECK(hex(std::vector<std::uint8_t>(cdb.begin(), cdb.end())) == hex(page_bytes(v)));
+        }
+    }
+    CHECK(pages == 3);
+    CHECK(cdbs == 1);
+    // The encoder's layout, parameter by parameter (SPC-4 log parameter).
+    const std::vector<unsigned> set = {1, 9, 64};
+    const auto page = scsi::encode_tape_alert(set);
+    CHECK(page[0] == 0x2E);
+    CHECK(page[2] * 256 + page[3] == 320);
+    for (unsigned flag = 1; flag <= 64; ++flag) {
+        const std::size_t at = 4 + (flag - 1) * 5;
+        CAPTURE(flag);
+        CHECK(page[at] * 256 + page[at + 1] == flag);
+        CHECK(page[at + 3] == 1);
+        CHECK(page[at + 4] == ((flag == 1 || flag == 9 || flag == 64) ? 1 : 0));
+    }
+    // Malformed: another page, a parameter past the end.
+    CHECK_THROWS_AS(scsi::decode_tape_alert(std::vector<std::uint8_t>{0x2F, 0, 0, 0}), Error);
+    CHECK_THROWS_AS(scsi::decode_tape_alert(std::vector<std::uint8_t>{0x2E, 0, 0, 5, 0, 9, 0, 4, 1}), Error);
+}

@@ -63,6 +63,9 @@ struct AlertOutcome {
         failed,            // the check could not be made (no drive, no log): said in messages
     };
     Result result = Result::nothing_to_check;
+    // The drive's TapeAlert flags (1-64), read whatever the result; the
+    // hook prints them as the stock `tapealert` script does.
+    std::vector<unsigned> tape_alerts;
     std::vector<std::string> messages;  // one line each, lower case, never secret
 };
 
@@ -75,8 +78,10 @@ struct AlertOutcome {
 // drive's Data Encryption Status (0020h) with the newest key-use log entry
 // that set this drive's key (drive.load, drive.clear, drive.unload, matched
 // by the drive's serial number or the device name): `changed` when the
-// key instance counter or the modes differ. Logs drive.check (result ok
-// or changed). Never loads or clears a key. Never throws.
+// key instance counter or the modes differ. Also reads the TapeAlert flags
+// (LOG SENSE 2Eh, which clears them). Logs drive.check (result ok, changed,
+// error, or none with the flags) unless there was nothing to check and no
+// flag set. Never loads or clears a key. Never throws.
 AlertOutcome bacula_alert(const Home& home, const WormRequest& r);
 
 }  // namespace tapekey

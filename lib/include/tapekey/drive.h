@@ -228,6 +228,11 @@ public:
     // host change ASOCWP, Error(device) when the read-back disagrees.
     WriteProtection protect_cartridge(bool on);
 
+    // The TapeAlert flags set now (1-64, ascending), from LOG SENSE page
+    // 2Eh (docs/spec/ssc-pages.md section 9). The drive clears them as they
+    // are read. Empty when the drive has no such page (05/24/00).
+    std::vector<unsigned> tape_alerts();
+
     // True only when the drive will encrypt what is written now: ENCRYPT
     // mode and the algorithm valid for the mounted volume (AVFMV, and
     // AVFCLP not "not valid here").

@@ -450,6 +450,21 @@ WriteProtection Drive::protect_cartridge(bool on) {
     return after;
 }
 
+std::vector<unsigned> Drive::tape_alerts() {
+    std::vector<std::uint8_t> buf(scsi::tape_alert_allocation);
+    const auto cdb = scsi::log_sense_cdb(scsi::log_page_tape_alert, scsi::tape_alert_allocation);
+    const Completion c = run(*m_transport, cdb, {}, buf);
+    if (const auto s = sense_of(c); s && s->is(scsi::illegal_request, 0x24, 0x00)) {
+        return {};  // no TapeAlert page
+    }
+    require_good(c, m_name, "log sense, page 2Eh (tapealert)");
+    try {
+        return scsi::decode_tape_alert(std::span(buf).first(std::min(c.data_in_length, buf.size())));
+    } catch (const Error& e) {
+        throw Error(Errc::device, "drive " + m_name + ": " + e.what(), "check the drive with `tapeinfo -f " + m_name + "`");
+    }
+}
+
 bool Drive::writes_encrypted(const EncryptionStatus& s, const Capabilities& caps) noexcept {
     if (s.encryption != EncryptionMode::encrypt) {
         return false;

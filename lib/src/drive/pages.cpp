@@ -522,4 +522,52 @@ DeviceConfiguration decode_device_configuration_select(std::span<const std::uint
     return d;
 }
 
+// ---- Log pages: SPC-4 LOG SENSE, the TapeAlert page 2Eh (docs/spec/ssc-pages.md section 9).
+
+Cdb10 log_sense_cdb(std::uint8_t page, std::uint16_t allocation_length) noexcept {
+    Cdb10 c{};
+    c[0] = op_log_sense;
+    c[2] = static_cast<std::uint8_t>(0x40u | (page & 0x3Fu));  // PC 01b: current cumulative values
+    set16(c, 7, allocation_length);  // byte 1 PPC 0 SP 0, 3 SUBPAGE 0, 5-6 PARAMETER POINTER 0
+    return c;
+}
+
+std::vector<unsigned> decode_tape_alert(std::span<const std::uint8_t> received) {
+    Reader header(received, "log page 2eh (tapealert)");
+    if ((header.u8("PAGE CODE") & 0x3Fu) != log_page_tape_alert) {
+        header.fail("PAGE CODE is not 2Eh");
+    }
+    header.skip(1, "SUBPAGE CODE");
+    const std::size_t declared = std::size_t{4} + header.u16("PAGE LENGTH");
+    Reader r(received.first(std::min(declared, received.size())), "log page 2eh (tapealert)");
+    r.skip(4, "header");
+    std::vector<unsigned> set;
+    while (!r.done()) {
+        const unsigned code = r.u16("PARAMETER CODE");
+        r.skip(1, "parameter control byte");
+        const auto value = r.bytes(r.u8("PARAMETER LENGTH"), "parameter value");
+        if (code >= 1 && code <= tape_alert_flags && !value.empty() && (value[0] & 1u) != 0) {
+            set.push_back(code);
+        }
+    }
+    std::sort(set.begin(), set.end());
+    set.erase(std::unique(set.begin(), set.end()), set.end());
+    return set;
+}
+
+std::vector<std::uint8_t> encode_tape_alert(std::span<const unsigned> set) {
+    std::vector<std::uint8_t> out;
+    put8(out, log_page_tape_alert);
+    put8(out, 0);   // SUBPAGE CODE
+    put16(out, 0);  // PAGE LENGTH, below
+    for (unsigned flag = 1; flag <= tape_alert_flags; ++flag) {
+        put16(out, flag);
+        put8(out, 0);  // control byte
+        put8(out, 1);  // PARAMETER LENGTH
+        put8(out, std::find(set.begin(), set.end(), flag) != set.end() ? 1u : 0u);
+    }
+    set16(out, 2, out.size() - 4);
+    return out;
+}
+
 }  // namespace tapekey::scsi

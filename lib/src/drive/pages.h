@@ -168,4 +168,21 @@ std::vector<std::uint8_t> encode_device_configuration_select(const DeviceConfigu
 DeviceConfiguration decode_device_configuration_select(std::span<const std::uint8_t> list, bool ten,
                                                        std::size_t* fault_byte);
 
+// Log pages (SPC-4 LOG SENSE; the SSC TapeAlert log page 2Eh):
+// docs/spec/ssc-pages.md section 9.
+inline constexpr std::uint8_t op_log_sense = 0x4D;
+inline constexpr std::uint8_t log_page_supported = 0x00;
+inline constexpr std::uint8_t log_page_tape_alert = 0x2E;
+inline constexpr unsigned tape_alert_flags = 64;
+inline constexpr std::uint16_t tape_alert_allocation = 4 + tape_alert_flags * 5;
+
+// LOG SENSE with PC 01b (current cumulative values), PPC 0, SP 0, parameter pointer 0.
+Cdb10 log_sense_cdb(std::uint8_t page, std::uint16_t allocation_length) noexcept;
+// The TapeAlert flags set (1-64, ascending). Parameters are walked by their
+// own length; codes outside 0001h-0040h are ignored.
+std::vector<unsigned> decode_tape_alert(std::span<const std::uint8_t> received);
+// The drive side: all 64 parameters (control byte 00h, length 1), bit 0 of
+// the value set for the flags in `set`.
+std::vector<std::uint8_t> encode_tape_alert(std::span<const unsigned> set);
+
 }  // namespace tapekey::scsi
