@@ -180,12 +180,16 @@ int run_keys_cartridges(const KeysCartridgesOptions& o) {
             std::cout << "{\"generation\":" << json_quote(x.generation) << ",\"log\":" << json_quote(path.string())
                       << ",\"entries\":" << x.entries << ",\"checkpoint\":" << json_quote(x.checkpoint)
                       << ",\"written\":" << uses_json(x.written) << ",\"read_only\":" << uses_json(x.read_only)
-                      << ",\"unnamed_loads\":" << x.unnamed_loads << "}\n";
+                      << ",\"key_lost\":" << uses_json(x.key_lost) << ",\"unnamed_loads\":" << x.unnamed_loads
+                      << "}\n";
         } else {
             std::cout << "generation " << x.generation << ", from " << path.string() << " (hash chain verified, "
                       << x.entries << " entries; " << x.checkpoint << ")\n";
             print_uses("written under it (encrypt mode)", x.written);
             print_uses("read only (never written under it)", x.read_only);
+            if (!x.key_lost.empty()) {
+                print_uses("key lost while mounted (the Alert Command; appends may be in clear)", x.key_lost);
+            }
             if (x.unnamed_loads != 0) {
                 std::cout << unnamed << "\n";
             }

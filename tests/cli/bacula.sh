@@ -421,6 +421,16 @@ last_entry drive.check
 expect_last_has "result=changed"
 expect_last_has "now disable"
 expect_last_has "blocks written to volume VOL006 since then may be in clear"
+# ... and the exposure list of that generation names the volume.
+G_NOW=$(active_generation)
+run keys cartridges "$G_NOW" --home home
+expect_rc 0
+expect_out_has "key lost while mounted (the Alert Command; appends may be in clear): 1 volume"
+grep -qE "^  VOL006 " <<<"$(sed -n '/^key lost while mounted/,$p' <<<"$OUT")" || fail "VOL006 is not on the key-lost list"
+run keys cartridges "$G_NOW" --home home --json
+python3 -c 'import json,sys; d=json.load(sys.stdin); assert [v["volume"] for v in d["key_lost"]] == ["VOL006"], d' <<<"$OUT" \
+  || fail "the JSON key_lost list is not VOL006"
+CHECKS=$((CHECKS + 2))
 # The Worm Command loads the key again at the next mount; then intact.
 hook "$SG" /dev/nst0 VOL006 "$JOB"; expect_rc 0
 alert "$SG" /dev/nst0 VOL006 "$JOB"; expect_rc 0

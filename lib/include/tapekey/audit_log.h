@@ -164,6 +164,11 @@ struct GenerationExposure {
     std::string generation;            // the id as the log writes it
     std::vector<VolumeUse> written;    // loaded for writing (encrypt mode) at least once
     std::vector<VolumeUse> read_only;  // loaded, but only for reading (or where writes were in clear)
+    // The Alert Command found the drive's key changed after a load of this
+    // generation while the volume stayed mounted (drive.check
+    // result=changed): what was appended meanwhile may be in clear. The
+    // times and counts are of those checks.
+    std::vector<VolumeUse> key_lost;
     std::uint64_t unnamed_loads = 0;   // loads of the generation with no volume recorded
     std::uint64_t entries = 0;         // entries verified and read
     std::string checkpoint;            // of the verified log
@@ -175,8 +180,9 @@ struct GenerationExposure {
 // not, or a unique prefix of at least four characters of an id the log
 // names). A load counts as writing when its `encryption` is `encrypt` and
 // its `writes_encrypted` is not `no` (an LTO-3 cartridge took the key but
-// was written in clear). Volumes are listed in the order of their first
-// load. Throws Error(not_found) when the log names no such generation,
+// was written in clear). `key_lost` comes from the `drive.check` entries
+// with result=changed that name the generation. Volumes are listed in the
+// order of their first load. Throws Error(not_found) when the log names no such generation,
 // Error(usage) when a prefix names more than one.
 GenerationExposure generation_exposure(const std::filesystem::path& log, std::string_view generation);
 

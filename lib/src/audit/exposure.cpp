@@ -101,7 +101,7 @@ GenerationExposure generation_exposure(const std::filesystem::path& log, std::st
     x.generation = matches.begin()->second;
     std::vector<VolumeUse> read;
     read_log(log, [&](const LogEntry& e) {
-        if (e.seq >= r.entries || e.event != "drive.load") {
+        if (e.seq >= r.entries || (e.event != "drive.load" && e.event != "drive.check")) {
             return;
         }
         const std::string* g = field(e, "generation");
@@ -109,6 +109,14 @@ GenerationExposure generation_exposure(const std::filesystem::path& log, std::st
             return;
         }
         const std::string* volume = field(e, "volume");
+        if (e.event == "drive.check") {
+            const std::string* result = field(e, "result");
+            if (result != nullptr && *result == "changed") {
+                add_use(x.key_lost, volume == nullptr || volume->empty() ? std::string("-") : *volume, e,
+                        field(e, "drive_serial"));
+            }
+            return;
+        }
         if (volume == nullptr || volume->empty() || *volume == "-") {
             ++x.unnamed_loads;
             return;
