@@ -485,14 +485,8 @@ int run_drive_clear(const DriveOptions& o) {
         Drive d = Drive::open(o.device);
         const std::uint32_t before = d.status().key_instance_counter;
         const EncryptionStatus s = d.clear();
-        std::string serial = "-";  // the Alert Command matches loads and clears by it
-        try {
-            serial = d.identity().serial;
-        } catch (const Error&) {
-            serial = "-";
-        }
         log.record("drive.clear", {{"device", d.name()},
-                                   {"drive_serial", serial},
+                                   {"drive_serial", d.logged_serial()},  // the Alert Command matches by it
                                    {"counter_before", std::to_string(before)},
                                    {"counter_after", std::to_string(s.key_instance_counter)}});
         if (o.json) {

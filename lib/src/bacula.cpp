@@ -89,15 +89,6 @@ WormOutcome bacula_worm(const Home& home, const std::function<SecretBytes()>& as
 
 namespace {
 
-std::optional<std::string> field_of(const LogEntry& e, std::string_view name) {
-    for (const auto& [k, v] : e.fields) {
-        if (k == name) {
-            return v;
-        }
-    }
-    return std::nullopt;
-}
-
 // The newest entry that set the key of this drive: by serial number when
 // both sides have one (sg numbers change at boot), else by device name.
 std::optional<LogEntry> last_key_action(const Home& home, const std::string& device, const std::string& serial) {
@@ -106,9 +97,10 @@ std::optional<LogEntry> last_key_action(const Home& home, const std::string& dev
         if (e.event != "drive.load" && e.event != "drive.clear" && e.event != "drive.unload") {
             return;
         }
-        const auto s = field_of(e, "drive_serial");
-        const bool by_serial = !serial.empty() && s && *s != "-";
-        if (by_serial ? *s == serial : field_of(e, "device") == device) {
+        const std::string* s = e.field("drive_serial");
+        const bool by_serial = serial != "-" && s != nullptr && *s != "-";
+        const std::string* d = e.field("device");
+        if (by_serial ? *s == serial : d != nullptr && *d == device) {
             last = e;
         }
     });
@@ -120,10 +112,10 @@ void check_key(Drive& drive, const LogEntry& load, const WormRequest& r, AlertOu
     const std::string volume = r.volume.value_or("-");
     const EncryptionStatus now = drive.status();
     const std::string counter = std::to_string(now.key_instance_counter);
-    const auto want_counter = field_of(load, "counter_after");
-    const auto want_enc = field_of(load, "encryption");
-    const auto want_dec = field_of(load, "decryption");
-    const std::string gen = field_of(load, "generation").value_or("(key file)");
+    const std::string* want_counter = load.field("counter_after");
+    const std::string* want_enc = load.field("encryption");
+    const std::string* want_dec = load.field("decryption");
+    const std::string gen = load.field("generation") != nullptr ? *load.field("generation") : "(key file)";
     std::string differs;
     if (want_counter && *want_counter != counter) {
         differs = "key instance counter " + *want_counter + ", now " + counter;
@@ -165,13 +157,8 @@ AlertOutcome bacula_alert(const Home& home, const WormRequest& r) {
     }
     try {
         Drive drive = Drive::open(r.control_device);
-        std::string serial;
-        try {
-            serial = drive.identity().serial;
-        } catch (const Error&) {
-            serial.clear();  // matched by device name only
-        }
-        f.emplace_back("drive_serial", serial.empty() ? "-" : serial);
+        const std::string serial = drive.logged_serial();  // "-": matched by device name only
+        f.emplace_back("drive_serial", serial);
         try {
             out.tape_alerts = drive.tape_alerts();
         } catch (const Error& e) {

@@ -647,11 +647,7 @@ KeyStore::Loaded KeyStore::load(Drive& drive, const LoadPlan& plan_in, const Cap
 
 LogFields KeyStore::drive_fields_with_serial(Drive& drive) const {
     LogFields f = drive_fields(drive);
-    try {
-        f.emplace_back("drive_serial", drive.identity().serial);
-    } catch (const Error&) {
-        f.emplace_back("drive_serial", "-");  // the event matters more than the serial
-    }
+    f.emplace_back("drive_serial", drive.logged_serial());
     return f;
 }
 

@@ -53,6 +53,15 @@ struct LogEntry {
     std::array<std::uint8_t, 32> prev{};
     std::array<std::uint8_t, 32> mac{};
     std::uint64_t offset = 0;  // byte offset of its line in the file
+    // The value of field `name`, or nullptr when the entry has none.
+    const std::string* field(std::string_view name) const noexcept {
+        for (const auto& [n, v] : fields) {
+            if (n == name) {
+                return &v;
+            }
+        }
+        return nullptr;
+    }
 };
 
 class KeyUseLog {

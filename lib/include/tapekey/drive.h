@@ -184,6 +184,9 @@ public:
     const std::string& name() const noexcept { return m_name; }
 
     DriveIdentity identity();
+    // The unit serial number, or "-" when the drive does not give it: what
+    // the key-use log records as drive_serial (docs/spec/audit-log.md).
+    std::string logged_serial();
     // SPIN 20h/0000h: the page codes the drive accepts for SPIN. Throws
     // Error(unsupported) when the drive has no encryption (05/20/00).
     std::vector<std::uint16_t> supported_pages();

@@ -29,15 +29,6 @@ std::string id_key(std::string_view s) {
     return k;
 }
 
-const std::string* field(const LogEntry& e, std::string_view name) {
-    for (const auto& [n, v] : e.fields) {
-        if (n == name) {
-            return &v;
-        }
-    }
-    return nullptr;
-}
-
 void add_use(std::vector<VolumeUse>& list, const std::string& volume, const LogEntry& e, const std::string* serial) {
     auto it = std::find_if(list.begin(), list.end(), [&](const VolumeUse& u) { return u.volume == volume; });
     if (it == list.end()) {
@@ -78,7 +69,7 @@ GenerationExposure generation_exposure(const std::filesystem::path& log, std::st
         if (e.seq >= r.entries) {
             return;
         }
-        const std::string* g = field(e, "generation");
+        const std::string* g = e.field("generation");
         if (g != nullptr && id_key(*g).rfind(wanted, 0) == 0) {
             matches.emplace(id_key(*g), *g);
         }
@@ -104,16 +95,16 @@ GenerationExposure generation_exposure(const std::filesystem::path& log, std::st
         if (e.seq >= r.entries || (e.event != "drive.load" && e.event != "drive.check")) {
             return;
         }
-        const std::string* g = field(e, "generation");
+        const std::string* g = e.field("generation");
         if (g == nullptr || id_key(*g) != key) {
             return;
         }
-        const std::string* volume = field(e, "volume");
+        const std::string* volume = e.field("volume");
         if (e.event == "drive.check") {
-            const std::string* result = field(e, "result");
+            const std::string* result = e.field("result");
             if (result != nullptr && *result == "changed") {
                 add_use(x.key_lost, volume == nullptr || volume->empty() ? std::string("-") : *volume, e,
-                        field(e, "drive_serial"));
+                        e.field("drive_serial"));
             }
             return;
         }
@@ -121,10 +112,10 @@ GenerationExposure generation_exposure(const std::filesystem::path& log, std::st
             ++x.unnamed_loads;
             return;
         }
-        const std::string* enc = field(e, "encryption");
-        const std::string* clear = field(e, "writes_encrypted");
+        const std::string* enc = e.field("encryption");
+        const std::string* clear = e.field("writes_encrypted");
         const bool writing = enc != nullptr && *enc == "encrypt" && (clear == nullptr || *clear != "no");
-        add_use(writing ? x.written : read, *volume, e, field(e, "drive_serial"));
+        add_use(writing ? x.written : read, *volume, e, e.field("drive_serial"));
     });
     for (auto& u : read) {
         const bool also_written = std::any_of(x.written.begin(), x.written.end(),

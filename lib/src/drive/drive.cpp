@@ -423,6 +423,15 @@ WriteProtection protection_of(const scsi::DeviceConfiguration& now, const scsi::
 
 }  // namespace
 
+std::string Drive::logged_serial() {
+    try {
+        const std::string s = identity().serial;
+        return s.empty() ? "-" : s;
+    } catch (const Error&) {
+        return "-";  // the event matters more than the serial
+    }
+}
+
 WriteProtection Drive::write_protection() {
     const auto now = sense_device_configuration(*m_transport, m_name, 0);
     return protection_of(now, sense_device_configuration(*m_transport, m_name, 1));
